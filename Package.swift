@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// glare: the GLaRE facial-expression model, its job queue daemon and its client.
+///
+/// The C targets wrap system libraries from Debian's packages; Swift code reaches each of
+/// them through one thin wrapper in `Core/System`, `Core/Queue`, `Core/Tensor` or `Core/Face`.
+let package = Package(
+    name: "glare",
+    products: [
+        .library(name: "Core", targets: ["Core"]),
+        .executable(name: "glared", targets: ["glared"]),
+        .executable(name: "glarectl", targets: ["glarectl"]),
+        .executable(name: "glare-worker", targets: ["glare-worker"]),
+        .executable(name: "glare-bench", targets: ["glare-bench"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "CGlareSystem",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .target(
+            name: "CGlareImage",
+            cSettings: [.unsafeFlags(["-I/usr/include/libpng16"])],
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("exif")]
+        ),
+        .target(
+            name: "CGlareFace",
+            cxxSettings: [.unsafeFlags(["-O2", "-std=c++17"])],
+            linkerSettings: [
+                .linkedLibrary("dlib"), .linkedLibrary("openblas"), .linkedLibrary("lapack"),
+                .linkedLibrary("m"), .linkedLibrary("stdc++"),
+            ]
+        ),
+        .target(
+            name: "Core",
+            dependencies: ["CSQLite", "COpenBLAS", "CSystemd", "CGlareSystem", "CGlareImage", "CGlareFace"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(name: "glared", dependencies: ["Core"]),
+        .executableTarget(name: "glarectl", dependencies: ["Core"]),
+        .executableTarget(name: "glare-worker", dependencies: ["Core"]),
+        .executableTarget(name: "glare-bench", dependencies: ["Core"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Core"]),
+    ]
+)

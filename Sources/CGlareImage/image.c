@@ -1,0 +1,1 @@
+#include "glare_image.h"

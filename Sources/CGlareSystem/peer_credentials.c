@@ -1,0 +1,15 @@
+#include "glare_system.h"
+
+#include <sys/socket.h>
+
+int glare_get_peer_credentials(int socket_fd, glare_peer_credentials *out) {
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(socket_fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+        return -1;
+    }
+    out->pid = credentials.pid;
+    out->uid = credentials.uid;
+    out->gid = credentials.gid;
+    return 0;
+}
