@@ -1,0 +1,73 @@
+/// State changes shared by several store calls; each runs inside the caller's transaction.
+extension JobStore {
+    /// The job, when it runs with `attempt`; otherwise the error that says why not.
+    @discardableResult
+    static func requireRunning(id: Int64, attempt: Int, operation: String, in database: Database) throws
+        -> JobRecord
+    {
+        guard let job = try JobRowReader.job(id: id, in: database) else { throw StoreError.notFound(id: id) }
+        guard job.attempt == attempt else {
+            throw StoreError.staleAttempt(id: id, attempt: attempt, current: job.attempt)
+        }
+        guard job.state == .running else {
+            throw StoreError.invalidState(id: id, state: job.state, operation: operation)
+        }
+        return job
+    }
+
+    /// Fails every queued job that waits on `parent`, and theirs in turn, each naming its own parent.
+    static func failWaitingDependents(of parent: Int64, in database: Database, now: Double) throws {
+        var parents = [parent]
+        while let current = parents.popLast() {
+            var children: [Int64] = []
+            try database.query(
+                """
+                SELECT d.job_id FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
+                WHERE d.depends_on = ? AND c.state = 'queued'
+                """, [.integer(current)]
+            ) { row in children.append(row.integer(at: 0) ?? 0) }
+            for child in children {
+                try database.run(
+                    "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ? AND state = 'queued'",
+                    [.real(now), .text(dependencyFailedReason(current)), .integer(child)])
+                parents.append(child)
+            }
+        }
+    }
+
+    /// Fails queued jobs that have a failed or cancelled dependency (a safety net: `finish` and
+    /// `cancel` already do this as they happen, but a job may have been changed by hand or by an
+    /// older glare).
+    static func failJobsWithFailedDependencies(in database: Database, now: Double) throws {
+        var failedParents: [(child: Int64, parent: Int64)] = []
+        try database.query(
+            """
+            SELECT d.job_id, MIN(d.depends_on) FROM job_dependencies d
+            JOIN jobs c ON c.id = d.job_id JOIN jobs p ON p.id = d.depends_on
+            WHERE c.state = 'queued' AND p.state IN ('failed', 'cancelled')
+            GROUP BY d.job_id
+            """
+        ) { row in failedParents.append((row.integer(at: 0) ?? 0, row.integer(at: 1) ?? 0)) }
+        for (child, parent) in failedParents {
+            try database.run(
+                "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ? AND state = 'queued'",
+                [.real(now), .text(dependencyFailedReason(parent)), .integer(child)])
+            try failWaitingDependents(of: child, in: database, now: now)
+        }
+    }
+
+    /// Scheduling candidates for the jobs matching `condition`, read without decoding their specs.
+    static func candidates(where condition: String, in database: Database) throws -> [SchedulingCandidate] {
+        var candidates: [SchedulingCandidate] = []
+        try database.query(
+            "SELECT id, owner, job_group, priority, created_at, state FROM jobs WHERE \(condition) ORDER BY id"
+        ) { row in
+            candidates.append(
+                SchedulingCandidate(
+                    id: row.integer(at: 0) ?? 0, owner: UInt32(truncatingIfNeeded: row.integer(at: 1) ?? 0),
+                    group: row.text(at: 2) ?? "", priority: Int(row.integer(at: 3) ?? 0),
+                    createdAt: row.real(at: 4) ?? 0, waitsForResume: row.text(at: 5) == JobState.interrupted.rawValue))
+        }
+        return candidates
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Synchronization
+
+/// The job queue, kept in one SQLite database file.
+///
+/// Each `JobStore` owns one SQLite connection, held in a mutex: calls from any thread are
+/// serialised inside the store, so one instance may be shared freely. Several instances (or
+/// processes) may open the same file; every change runs in a `BEGIN IMMEDIATE` transaction, so
+/// changes from different connections are serialised by SQLite's write lock and each claim is atomic.
+///
+/// The database runs in WAL mode with `synchronous=FULL`: a state change that returned has reached
+/// the disk and survives a power loss (see docs/queue.md). Opening a damaged file fails with
+/// `StoreError.corruptDatabase` and leaves the file as it is.
+public final class JobStore: Sendable {
+    /// The database file.
+    public let path: URL
+    private let connection: Mutex<Database>
+    private let clock: @Sendable () -> Double
+
+    /// How long SQLite waits for another connection's lock before our own retry loop takes over.
+    public static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// Opens the queue at `path`, creating the file when missing and migrating an older schema.
+    ///
+    /// - Parameter clock: the time source, seconds since the epoch; tests pass a fake one.
+    /// - Throws: `StoreError.corruptDatabase` for a file that is not a sound SQLite database,
+    ///   `StoreError.newerSchema` for a newer schema, `StoreError.database` for other failures.
+    public init(path: URL, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) throws {
+        self.path = path
+        self.clock = clock
+        let database = try QueueDatabaseOpener.open(path: path.path)
+        self.connection = Mutex(database)
+    }
+
+    /// Runs `body` with the connection, turning SQLite failures into `StoreError.database`.
+    @discardableResult
+    func withDatabase<Result: Sendable>(_ body: (Database) throws -> Result) throws -> Result {
+        do {
+            return try connection.withLock { database throws -> Result in
+                try body(database)
+            }
+        } catch let failure as DatabaseError {
+            throw StoreError.database(failure)
+        }
+    }
+
+    /// The current time, seconds since the epoch.
+    var now: Double { clock() }
+
+    // MARK: - Submitting
+
+    /// Adds a job to the queue.
+    ///
+    /// - Parameters:
+    ///   - dependencies: jobs that must succeed first; each must exist.
+    ///   - limits: only `maxQueuedPerUser` is checked here.
+    /// - Returns: the new job, `queued`; or `failed` with reason "dependency <id> failed" when a
+    ///   dependency has already failed or been cancelled.
+    /// - Throws: `StoreError.unknownDependency`, `StoreError.queueLimitReached`.
+    public func submit(
+        spec: JobSpec, owner: UInt32, ownerName: String, priority: Int, dependencies: [Int64],
+        limits: SchedulingLimits
+    ) throws -> JobRecord {
+        let specText = try JobRowCodec.encode(spec)
+        let dependencies = Array(Set(dependencies)).sorted()
+        let now = self.now
+        return try withDatabase { database in
+            try database.immediateTransaction {
+                if let limit = limits.maxQueuedPerUser {
+                    let waiting = try database.scalarInteger(
+                        "SELECT COUNT(*) FROM jobs WHERE owner = ? AND state IN ('queued', 'interrupted')",
+                        [.integer(Int64(owner))]) ?? 0
+                    guard waiting < limit else { throw StoreError.queueLimitReached(owner: owner, limit: limit) }
+                }
+
+                var failedDependency: Int64?
+                for dependency in dependencies {
+                    let stateText = try database.scalarText(
+                        "SELECT state FROM jobs WHERE id = ?", [.integer(dependency)])
+                    guard let stateText else { throw StoreError.unknownDependency(id: dependency) }
+                    if failedDependency == nil, stateText == JobState.failed.rawValue
+                        || stateText == JobState.cancelled.rawValue
+                    {
+                        failedDependency = dependency
+                    }
+                }
+
+                let state: JobState = failedDependency == nil ? .queued : .failed
+                try database.run(
+                    """
+                    INSERT INTO jobs (spec, owner, owner_name, job_group, priority, state, created_at,
+                                      finished_at, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(specText), .integer(Int64(owner)), .text(ownerName), .text(spec.effectiveGroup),
+                        .integer(Int64(priority)), .text(state.rawValue), .real(now),
+                        .real(failedDependency == nil ? nil : now),
+                        .text(failedDependency.map(JobStore.dependencyFailedReason)),
+                    ])
+                let id = database.lastInsertRowID
+                for dependency in dependencies {
+                    try database.run(
+                        "INSERT INTO job_dependencies (job_id, depends_on) VALUES (?, ?)",
+                        [.integer(id), .integer(dependency)])
+                }
+                return try JobRowReader.job(id: id, in: database)!
+            }
+        }
+    }
+
+    /// The reason given to a job whose dependency failed or was cancelled.
+    public static func dependencyFailedReason(_ dependency: Int64) -> String {
+        "dependency \(dependency) failed"
+    }
+
+    // MARK: - Reading
+
+    /// The job with `id`, or nil.
+    public func job(id: Int64) throws -> JobRecord? {
+        try withDatabase { database in
+            try database.readTransaction { try JobRowReader.job(id: id, in: database) }
+        }
+    }
+
+    /// All waiting and running jobs, and with `includeFinished` the final ones too, oldest first.
+    public func list(includeFinished: Bool) throws -> [JobRecord] {
+        try withDatabase { database in
+            try database.readTransaction {
+                if includeFinished {
+                    return try JobRowReader.jobs(where: "1", in: database)
+                }
+                return try JobRowReader.jobs(
+                    where: "state IN ('queued', 'running', 'interrupted')", in: database)
+            }
+        }
+    }
+
+    /// The jobs in state `running`, for the supervisor (and for recovery after a daemon restart).
+    public func runningJobs() throws -> [JobRecord] {
+        try withDatabase { database in
+            try database.readTransaction { try JobRowReader.jobs(where: "state = 'running'", in: database) }
+        }
+    }
+
+    /// How many jobs are in each state; every state is present, with 0 when none.
+    public func counts() throws -> [JobState: Int] {
+        try withDatabase { database in
+            var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+            try database.query("SELECT state, COUNT(*) FROM jobs GROUP BY state") { row in
+                if let text = row.text(at: 0), let state = JobState(rawValue: text) {
+                    counts[state] = Int(row.integer(at: 1) ?? 0)
+                }
+            }
+            return counts
+        }
+    }
+
+    /// Final jobs that finished before `olderThan` (seconds since the epoch), for retention.
+    public func finishedJobs(olderThan: Double) throws -> [JobRecord] {
+        try withDatabase { database in
+            try database.readTransaction {
+                try JobRowReader.jobs(
+                    where: "state IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?",
+                    [.real(olderThan)], in: database)
+            }
+        }
+    }
+}
