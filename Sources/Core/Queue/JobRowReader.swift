@@ -71,6 +71,9 @@ enum JobRowCodec {
     static func encode<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // A diverging run's NaN loss must not make the progress update fail.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let data = try encoder.encode(value)
         return String(decoding: data, as: UTF8.self)
     }
@@ -79,7 +82,10 @@ enum JobRowCodec {
         -> Value
     {
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw StoreError.undecodableRow(id: id, column: column, detail: "\(error)")
         }
