@@ -54,9 +54,18 @@ public final class Statement {
         case .real(let real):
             try check(sqlite3_bind_double(handle, position, real), "bind real \(index)")
         case .text(let text):
-            // Transient: SQLite copies the bytes, because Swift's buffer lives only for this call.
-            try check(
-                sqlite3_bind_text(handle, position, text, -1, glare_sqlite_transient()), "bind text \(index)")
+            // An explicit byte count keeps text with an embedded NUL whole; transient makes SQLite
+            // copy the bytes, because the buffer lives only for this call.
+            // An empty buffer has no base address, and a NULL pointer would bind SQL NULL, not "".
+            let bytes = Array(text.utf8) + [0]
+            let resultCode = bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { characters in
+                    sqlite3_bind_text(
+                        handle, position, characters.baseAddress, Int32(characters.count - 1),
+                        glare_sqlite_transient())
+                }
+            }
+            try check(resultCode, "bind text \(index)")
         case .null:
             try check(sqlite3_bind_null(handle, position), "bind null \(index)")
         }

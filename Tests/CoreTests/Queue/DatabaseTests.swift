@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite("SQLite wrapper")
+struct DatabaseTests {
+    @Test func statement_bindsByIndexAndNameAndReadsColumns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.databaseURL.path)
+        try database.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, n TEXT)")
+
+        let insert = try database.prepare("INSERT INTO t VALUES (?, :real, @text, $missing)")
+        try insert.bind(.integer(Int64.min), at: 1)
+        try insert.bind(.real(2.5), named: ":real")
+        try insert.bind(.text("a\u{0}b é"), named: "@text")
+        try insert.bind(.null, named: "$missing")
+        #expect(try insert.step() == false)
+        try insert.reset()
+        try insert.clearBindings()
+        try insert.bind(.text(""), at: 3)
+        try insert.step()
+
+        let select = try database.prepare("SELECT i, r, s, n, length(CAST(s AS BLOB)) FROM t ORDER BY rowid")
+        #expect(try select.step())
+        #expect(select.integer(at: 0) == Int64.min)
+        #expect(select.real(at: 1) == 2.5)
+        #expect(select.integer(at: 4) == 6, "the embedded NUL must not cut the text short")
+        #expect(select.isNull(at: 3))
+        #expect(try select.step())
+        #expect(select.text(at: 2) == "", "an empty string must stay text, not NULL")
+        #expect(select.integer(at: 0) == nil)
+        #expect(try select.step() == false)
+    }
+
+    @Test func errors_nameTheOperationAndCarrySQLiteMessage() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.databaseURL.path)
+
+        #expect {
+            _ = try database.prepare("SELECT * FROM nowhere")
+        } throws: { error in
+            guard let failure = error as? DatabaseError else { return false }
+            return failure.operation.hasPrefix("prepare") && failure.message.contains("no such table")
+                && failure.primaryResultCode == 1
+        }
+        let statement = try database.prepare("SELECT ?")
+        #expect(throws: DatabaseError.self) { try statement.bind(.integer(1), named: ":absent") }
+        statement.finalize()
+        #expect(throws: DatabaseError.self) { try statement.step() }
+    }
+
+    @Test func immediateTransaction_rollsBackWhenTheBodyThrows() throws {
+        struct Abort: Error {}
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.databaseURL.path)
+        try database.execute("CREATE TABLE t (x)")
+
+        #expect(throws: Abort.self) {
+            try database.immediateTransaction {
+                try database.run("INSERT INTO t VALUES (1)")
+                throw Abort()
+            }
+        }
+        #expect(try database.scalarInteger("SELECT COUNT(*) FROM t") == 0)
+        #expect(database.isAutocommit)
+
+        try database.immediateTransaction { try database.run("INSERT INTO t VALUES (2)") }
+        #expect(try database.scalarInteger("SELECT x FROM t") == 2)
+    }
+
+    @Test func immediateTransaction_waitsForAnotherConnectionsWriteLock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.databaseURL.path
+        do {
+            let setup = try Database(path: path)
+            try setup.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x)")
+        }
+        let waiter = try Database(path: path)
+        try waiter.setBusyTimeout(milliseconds: 10)  // far shorter than the hold: our retry must cover it
+
+        let locked = DispatchSemaphore(value: 0)
+        let released = ThreadSafeList<Bool>()
+        let thread = Thread {
+            do {
+                let holder = try Database(path: path)
+                try holder.execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+                locked.signal()
+                usleep(300_000)
+                released.append(true)
+                try holder.execute("COMMIT")
+            } catch {
+                locked.signal()
+            }
+        }
+        thread.start()
+        locked.wait()
+
+        try waiter.immediateTransaction { try waiter.run("INSERT INTO t VALUES (2)") }
+        #expect(released.elements == [true], "the waiter wrote before the holder committed")
+        #expect(try waiter.scalarInteger("SELECT COUNT(*) FROM t") == 2)
+    }
+}
+
+@Suite("Scheduling policy")
+struct SchedulingPolicyTests {
+    private func candidate(
+        _ id: Int64, owner: UInt32 = 1, group: String = "g", priority: Int = 0, age: Double = 0,
+        resumes: Bool = false
+    ) -> SchedulingCandidate {
+        SchedulingCandidate(
+            id: id, owner: owner, group: group, priority: priority, createdAt: 1000 - age, waitsForResume: resumes)
+    }
+
+    @Test func select_whenGroupIsFull_skipsItForAnotherGroup() {
+        let limits = SchedulingLimits(groupParallelism: ["g": 1, "h": 1])
+        let chosen = SchedulingPolicy.select(
+            ready: [candidate(1, priority: 9), candidate(2, group: "h")], running: [candidate(9)], limits: limits)
+        #expect(chosen?.id == 2)
+    }
+
+    @Test func select_prefersTheOwnerWithFewerRunningJobsOverPriority() {
+        let limits = SchedulingLimits(groupParallelism: ["g": 3])
+        let ready = [candidate(1, owner: 1, priority: 50, age: 100), candidate(2, owner: 2, priority: 0)]
+        let chosen = SchedulingPolicy.select(ready: ready, running: [candidate(9, owner: 1)], limits: limits)
+        #expect(chosen?.id == 2)
+    }
+
+    @Test func select_breaksTiesByPriorityThenAgeThenId() {
+        let limits = SchedulingLimits(groupParallelism: ["g": 3])
+        #expect(
+            SchedulingPolicy.select(
+                ready: [candidate(1, age: 10), candidate(2, priority: 1)], running: [], limits: limits)?.id == 2)
+        #expect(
+            SchedulingPolicy.select(ready: [candidate(1, age: 1), candidate(2, age: 10)], running: [], limits: limits)?
+                .id == 2)
+        #expect(SchedulingPolicy.select(ready: [candidate(5), candidate(4)], running: [], limits: limits)?.id == 4)
+    }
+
+    @Test func select_putsResumingJobsFirst() {
+        let limits = SchedulingLimits(groupParallelism: ["g": 3])
+        let ready = [candidate(1, priority: 100, age: 100), candidate(2, owner: 2, resumes: true)]
+        #expect(SchedulingPolicy.select(ready: ready, running: [candidate(8, owner: 2)], limits: limits)?.id == 2)
+    }
+
+    @Test func select_withZeroParallelism_startsNothing() {
+        let limits = SchedulingLimits(groupParallelism: ["g": 0])
+        #expect(SchedulingPolicy.select(ready: [candidate(1)], running: [], limits: limits) == nil)
+    }
+}
