@@ -79,7 +79,9 @@ public struct FrameDecoder: Sendable {
     }
 
     /// Decodes one payload as `Message`, telling JSON that is malformed from JSON that is not a `Message`.
-    public static func decode<Message: Decodable>(_ type: Message.Type, from payload: Data) throws(ProtocolError)
+    public static func decode<Message: Decodable>(
+        _ type: Message.Type, from payload: Data
+    ) throws(ProtocolError)
         -> Message
     {
         guard String(validating: payload, as: UTF8.self) != nil else {

@@ -13,7 +13,9 @@ enum JobRowReader {
     }
 
     /// The jobs matching `condition` (an SQL expression over the `jobs` table), in id order.
-    static func jobs(where condition: String, _ values: [DatabaseValue] = [], in database: Database) throws
+    static func jobs(
+        where condition: String, _ values: [DatabaseValue] = [], in database: Database
+    ) throws
         -> [JobRecord]
     {
         var dependencies: [Int64: [Int64]] = [:]
@@ -78,7 +80,9 @@ enum JobRowCodec {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, _ text: String, id: Int64, column: String) throws
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, _ text: String, id: Int64, column: String
+    ) throws
         -> Value
     {
         do {

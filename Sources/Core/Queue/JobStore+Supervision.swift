@@ -83,7 +83,9 @@ extension JobStore {
     /// - Returns: true when the job was finished; false when it was not running with that attempt.
     /// - Throws: `StoreError.notFinalState` for `queued`, `running` or `interrupted`.
     @discardableResult
-    public func finish(id: Int64, attempt: Int, state: JobState, reason: String?, summary: [String: Double]?)
+    public func finish(
+        id: Int64, attempt: Int, state: JobState, reason: String?, summary: [String: Double]?
+    )
         throws -> Bool
     {
         guard state.isFinal else { throw StoreError.notFinalState(state) }

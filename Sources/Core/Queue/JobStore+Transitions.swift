@@ -2,7 +2,9 @@
 extension JobStore {
     /// The job, when it runs with `attempt`; otherwise the error that says why not.
     @discardableResult
-    static func requireRunning(id: Int64, attempt: Int, operation: String, in database: Database) throws
+    static func requireRunning(
+        id: Int64, attempt: Int, operation: String, in database: Database
+    ) throws
         -> JobRecord
     {
         guard let job = try JobRowReader.job(id: id, in: database) else { throw StoreError.notFound(id: id) }

@@ -67,9 +67,10 @@ public final class JobStore: Sendable {
         return try withDatabase { database in
             try database.immediateTransaction {
                 if let limit = limits.maxQueuedPerUser {
-                    let waiting = try database.scalarInteger(
-                        "SELECT COUNT(*) FROM jobs WHERE owner = ? AND state IN ('queued', 'interrupted')",
-                        [.integer(Int64(owner))]) ?? 0
+                    let waiting =
+                        try database.scalarInteger(
+                            "SELECT COUNT(*) FROM jobs WHERE owner = ? AND state IN ('queued', 'interrupted')",
+                            [.integer(Int64(owner))]) ?? 0
                     guard waiting < limit else { throw StoreError.queueLimitReached(owner: owner, limit: limit) }
                 }
 
@@ -78,8 +79,9 @@ public final class JobStore: Sendable {
                     let stateText = try database.scalarText(
                         "SELECT state FROM jobs WHERE id = ?", [.integer(dependency)])
                     guard let stateText else { throw StoreError.unknownDependency(id: dependency) }
-                    if failedDependency == nil, stateText == JobState.failed.rawValue
-                        || stateText == JobState.cancelled.rawValue
+                    if failedDependency == nil,
+                        stateText == JobState.failed.rawValue
+                            || stateText == JobState.cancelled.rawValue
                     {
                         failedDependency = dependency
                     }

@@ -99,8 +99,10 @@ struct FrameDecoderFuzzTests {
             // A valid length around a payload of the wrong kind: JSON cut at a random place.
             let payload = bytes.dropFirst(4).prefix(Int.random(in: 0..<(bytes.count - 4), using: &generator))
             let length = UInt32(payload.count)
-            return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff),
-                    UInt8(length & 0xff)] + payload
+            return [
+                UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff),
+                UInt8(length & 0xff),
+            ] + payload
         default:
             return (0..<Int.random(in: 0...64, using: &generator)).map { _ in
                 UInt8.random(in: 0...255, using: &generator)

@@ -100,7 +100,8 @@ struct MessageRoundTripTests {
     @Test func storeErrors_mapToReplyCodes() {
         #expect(ErrorReply(StoreError.notFound(id: 3)).code == .notFound)
         #expect(ErrorReply(StoreError.queueLimitReached(owner: 1, limit: 5)).code == .queueFull)
-        #expect(ErrorReply(StoreError.invalidState(id: 3, state: .succeeded, operation: "cancel")).code == .invalidState)
+        #expect(
+            ErrorReply(StoreError.invalidState(id: 3, state: .succeeded, operation: "cancel")).code == .invalidState)
         let busy = DatabaseError(operation: "step", resultCode: 5, message: "database is locked")
         #expect(ErrorReply(StoreError.database(busy)).code == .busy)
         #expect(ErrorReply(StoreError.notFound(id: 3)).message == "no job 3")
@@ -108,9 +109,11 @@ struct MessageRoundTripTests {
 }
 
 extension Request: CustomTestStringConvertible {
+    /// The op, naming each argument of a parameterised test.
     public var testDescription: String { operation }
 }
 
 extension Reply: CustomTestStringConvertible {
+    /// The type, naming each argument of a parameterised test.
     public var testDescription: String { type }
 }

@@ -47,8 +47,9 @@ enum ProtocolSamples {
         .files([ResultFile(name: "metrics.json", size: 512), ResultFile(name: "model.glare", size: 1_048_577)]),
         .fileChunk(name: "model.glare", data: Data(repeating: 0xAB, count: 300), offset: 262_144, isLast: true),
         .models([
-            ModelEntry(name: "ferg-full", jobId: 17, path: "/var/lib/glare/jobs/17/results/model.glare",
-                       createdAt: 1_700_000_900, accuracy: 0.94),
+            ModelEntry(
+                name: "ferg-full", jobId: 17, path: "/var/lib/glare/jobs/17/results/model.glare",
+                createdAt: 1_700_000_900, accuracy: 0.94),
             ModelEntry(name: "model-3", jobId: 3, path: "/x", createdAt: 1),
         ]),
         .status(

@@ -84,7 +84,8 @@ struct JobStoreLifecycleTests {
         #expect(second.pid == nil)
 
         // The first attempt's supervisor wakes up late: none of its calls may touch the new attempt.
-        #expect(try store.finish(id: job.id, attempt: first.attempt, state: .failed, reason: "late", summary: nil) == false)
+        #expect(
+            try store.finish(id: job.id, attempt: first.attempt, state: .failed, reason: "late", summary: nil) == false)
         try store.recordProgress(id: job.id, attempt: first.attempt, event: ProgressEvent(phase: "epoch", time: 1))
         #expect(throws: StoreError.staleAttempt(id: job.id, attempt: first.attempt, current: second.attempt)) {
             try store.markStarted(id: job.id, attempt: first.attempt, pid: 1, pidStartTime: 1)
@@ -96,7 +97,8 @@ struct JobStoreLifecycleTests {
         try store.recordProgress(id: job.id, attempt: second.attempt, event: event)
         #expect(try store.job(id: job.id)?.progress == event)
         #expect(try store.finish(id: job.id, attempt: second.attempt, state: .succeeded, reason: nil, summary: nil))
-        #expect(try store.finish(id: job.id, attempt: second.attempt, state: .failed, reason: nil, summary: nil) == false)
+        #expect(
+            try store.finish(id: job.id, attempt: second.attempt, state: .failed, reason: nil, summary: nil) == false)
         #expect(try store.job(id: job.id)?.state == .succeeded)
     }
 
@@ -138,7 +140,9 @@ struct JobStoreLifecycleTests {
         let requested = try store.cancel(id: job.id)
         #expect(requested.state == .running)
         #expect(requested.cancelRequested)
-        #expect(try store.finish(id: job.id, attempt: claimed.attempt, state: .cancelled, reason: "cancelled by owner", summary: nil))
+        #expect(
+            try store.finish(
+                id: job.id, attempt: claimed.attempt, state: .cancelled, reason: "cancelled by owner", summary: nil))
         #expect(try store.job(id: job.id)?.state == .cancelled)
     }
 
@@ -161,7 +165,8 @@ struct JobStoreLifecycleTests {
         let store = try JobStore(path: directory.databaseURL)
         let original = try store.submit(trainSpec("x"), owner: 77, priority: 3)
         let claimed = try #require(try store.claimNext(limits: SchedulingLimits()))
-        #expect(try store.finish(id: original.id, attempt: claimed.attempt, state: .failed, reason: "boom", summary: nil))
+        #expect(
+            try store.finish(id: original.id, attempt: claimed.attempt, state: .failed, reason: "boom", summary: nil))
 
         let retried = try store.retry(id: original.id)
         #expect(retried.id != original.id)

@@ -187,7 +187,8 @@ struct JobStoreSchedulingTests {
             do {
                 let store = try JobStore(path: directory.databaseURL)
                 for index in 0..<50 {
-                    ids.append(try store.submit(spec(group: "g", name: "t\(thread)-\(index)"), owner: UInt32(thread)).id)
+                    ids.append(
+                        try store.submit(spec(group: "g", name: "t\(thread)-\(index)"), owner: UInt32(thread)).id)
                 }
             } catch {
                 failures.append("\(error)")
