@@ -5,7 +5,7 @@ enum QueueDatabaseOpener {
     static func open(path: String) throws -> Database {
         let database: Database
         do {
-            database = try Database(path: path)
+            database = try Database(path: resolvingDirectorySymlinks(path), flags: .queueDefault)
             try database.setBusyTimeout(milliseconds: JobStore.busyTimeoutMilliseconds)
         } catch let failure as DatabaseError {
             throw StoreError.database(failure)
@@ -22,6 +22,14 @@ enum QueueDatabaseOpener {
             throw StoreError.database(failure)
         }
         return database
+    }
+
+    /// The path with symbolic links in its directories resolved, so `.noFollow` (which SQLite applies
+    /// to every component) only refuses a database file that is itself a link.
+    private static func resolvingDirectorySymlinks(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().resolvingSymlinksInPath()
+        return directory.appendingPathComponent(url.lastPathComponent).path
     }
 
     /// Refuses a file that is not a database or fails `PRAGMA quick_check`, before anything writes to it.

@@ -87,7 +87,9 @@ struct QueueDatabaseFileTests {
         #expect(try Data(contentsOf: directory.databaseURL) == garbage)
     }
 
-    @Test func open_whenFileIsTruncated_isRefusedAndLeftIntact() throws {
+    /// Cut points: inside the 100-byte header, just after it, after the first page, half the file.
+    @Test(arguments: [50, 100, 4096, -2])
+    func open_whenFileIsTruncated_isRefusedAndLeftIntact(keptBytes: Int) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         do {
@@ -98,7 +100,7 @@ struct QueueDatabaseFileTests {
         // The last connection closed, so the WAL was checkpointed into the main file and removed.
         let whole = try Data(contentsOf: directory.databaseURL)
         #expect(whole.count > 64 * 1024)
-        let truncated = whole.prefix(whole.count / 2)
+        let truncated = whole.prefix(keptBytes < 0 ? whole.count / -keptBytes : keptBytes)
         try truncated.write(to: directory.databaseURL)
 
         #expect {
@@ -108,6 +110,38 @@ struct QueueDatabaseFileTests {
             return path == directory.databaseURL.path
         }
         #expect(try Data(contentsOf: directory.databaseURL) == truncated)
+    }
+
+    @Test func open_whenFileIsEmpty_createsTheSchema() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try Data().write(to: directory.databaseURL)
+
+        let store = try JobStore(path: directory.databaseURL)
+        #expect(try store.submit(trainSpec()).id == 1)
+    }
+
+    @Test func open_whenFileIsASymlink_isRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = directory.url.appendingPathComponent("elsewhere.sqlite")
+        _ = try JobStore(path: target)
+        try FileManager.default.createSymbolicLink(at: directory.databaseURL, withDestinationURL: target)
+
+        #expect(throws: StoreError.self) { try JobStore(path: directory.databaseURL) }
+    }
+
+    @Test func open_throughSymlinkedDirectory_works() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let real = directory.url.appendingPathComponent("real", isDirectory: true)
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        let link = directory.url.appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+
+        let store = try JobStore(path: link.appendingPathComponent("queue.sqlite"))
+        try store.submit(trainSpec())
+        #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent("queue.sqlite").path))
     }
 
     /// Writes, with plain SQL, the file a glare with schema version 1 would have left behind.

@@ -21,7 +21,7 @@ public final class Database {
         public static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
         /// Create the file when it is missing (with `readWrite`).
         public static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
-        /// Refuse to open a path whose last component is a symbolic link.
+        /// Refuse to open a path that goes through a symbolic link (SQLite checks every component).
         public static let noFollow = OpenFlags(rawValue: SQLITE_OPEN_NOFOLLOW)
         /// SQLite's own serialised threading mode, a second guard under the owner's lock.
         public static let fullMutex = OpenFlags(rawValue: SQLITE_OPEN_FULLMUTEX)
