@@ -1,3 +1,5 @@
+import Foundation
+
 /// The first frame each way: `{"hello": "glare", "version": 1}`.
 ///
 /// The daemon checks the client's hello and answers with its own, or with an error reply
@@ -28,5 +30,20 @@ public struct Hello: Codable, Sendable, Equatable {
         guard version == WireProtocol.version else {
             throw .versionMismatch(received: version, supported: WireProtocol.version)
         }
+    }
+
+    /// Reads the peer's first frame as a hello and checks it.
+    ///
+    /// - Throws: `notHello` when the payload is JSON but not a hello (a request sent too early, say),
+    ///   `malformedJSON` when it is not JSON, `versionMismatch` for another version.
+    public static func read(from payload: Data) throws(ProtocolError) -> Hello {
+        let hello: Hello
+        do {
+            hello = try FrameDecoder.decode(Hello.self, from: payload)
+        } catch .invalidMessage(let detail) {
+            throw .notHello(detail: detail)
+        }
+        try hello.check()
+        return hello
     }
 }

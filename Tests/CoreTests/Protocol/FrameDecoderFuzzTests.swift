@@ -16,7 +16,9 @@ struct FrameDecoderFuzzTests {
         var generator = SeededGenerator(seed: 20_260_412)
         let limit = 4096
         let encoder = FrameEncoder(maximumFrameSize: 1 << 20)
-        let validFrames = try ProtocolSamples.requests.map { try encoder.encode($0) }
+        let validFrames =
+            try ProtocolSamples.requests.map { try encoder.encode($0) }
+            + ProtocolSamples.replies.prefix(8).map { try encoder.encode($0) }
         var seen: [Outcome: Int] = [:]
 
         for _ in 0..<4000 {
@@ -36,6 +38,8 @@ struct FrameDecoderFuzzTests {
                     do {
                         guard let payload = try decoder.nextFrame() else { break }
                         #expect(payload.count <= limit)
+                        // Replies go through the same decoder on the client side; they must not crash it either.
+                        _ = try? FrameDecoder.decode(Reply.self, from: payload)
                         do {
                             _ = try FrameDecoder.decode(Request.self, from: payload)
                             seen[.message, default: 0] += 1

@@ -97,6 +97,20 @@ struct MessageRoundTripTests {
         #expect(try FrameDecoder.decode(Hello.self, from: wire) == Hello())
     }
 
+    @Test func helloRead_whenFirstFrameIsARequest_throwsNotHello() throws {
+        let request = try WireProtocol.makeEncoder().encode(Request.status)
+        #expect {
+            try Hello.read(from: request)
+        } throws: { error in
+            guard case ProtocolError.notHello = error else { return false }
+            return (error as! ProtocolError).closesConnection
+        }
+        let newer = Data(#"{"hello": "glare", "version": 2, "features": ["x"]}"#.utf8)
+        #expect(throws: ProtocolError.versionMismatch(received: 2, supported: 1)) { try Hello.read(from: newer) }
+        #expect(ProtocolError.versionMismatch(received: 2, supported: 1).replyCode == .versionMismatch)
+        #expect(try Hello.read(from: Data(#"{"hello":"glare","version":1}"#.utf8)).version == 1)
+    }
+
     @Test func storeErrors_mapToReplyCodes() {
         #expect(ErrorReply(StoreError.notFound(id: 3)).code == .notFound)
         #expect(ErrorReply(StoreError.queueLimitReached(owner: 1, limit: 5)).code == .queueFull)

@@ -177,6 +177,34 @@ struct JobStoreSchedulingTests {
         #expect(try storeB.runningJobs().allSatisfy { $0.attempt == 1 })
     }
 
+    @Test func claim_underConcurrency_neverExceedsGroupParallelism() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let storeA = try JobStore(path: directory.databaseURL)
+        let storeB = try JobStore(path: directory.databaseURL)
+        for index in 0..<40 { try storeA.submit(spec(group: "g", name: "\(index)"), owner: UInt32(index % 3)) }
+        let limits = SchedulingLimits(groupParallelism: ["g": 3])
+
+        let claims = ThreadSafeList<Int64>()
+        let failures = ThreadSafeList<String>()
+        runOnThreads(count: 6) { thread in
+            let store = thread % 2 == 0 ? storeA : storeB
+            do {
+                for _ in 0..<10 {
+                    if let job = try store.claimNext(limits: limits) { claims.append(job.id) }
+                }
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+
+        #expect(failures.elements.isEmpty, "\(failures.elements)")
+        #expect(claims.elements.count == 3)
+        #expect(try storeB.counts()[.running] == 3)
+        // Fair share holds under contention too: the three slots went to the three owners.
+        #expect(Set(try storeA.runningJobs().map(\.owner)) == [0, 1, 2])
+    }
+
     @Test func submit_fromTwentyThreadsOnSeparateConnections_storesEveryJob() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -166,13 +166,20 @@ public final class Database {
             rollbackQuietly()
             throw error
         }
+        try commit()
+        return result
+    }
+
+    /// Commits, retrying while busy: a busy COMMIT leaves the transaction open, so it may be repeated.
+    private func commit() throws {
         do {
-            try execute("COMMIT")
+            try retryingWhileBusy(limit: 60) {
+                try execute("COMMIT")
+            }
         } catch {
             rollbackQuietly()
             throw error
         }
-        return result
     }
 
     private func beginImmediate(lockWaitLimit: Double) throws {
@@ -194,12 +201,7 @@ public final class Database {
             rollbackQuietly()
             throw error
         }
-        do {
-            try execute("COMMIT")
-        } catch {
-            rollbackQuietly()
-            throw error
-        }
+        try commit()
         return result
     }
 
