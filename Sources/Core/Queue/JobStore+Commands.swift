@@ -58,9 +58,10 @@ extension JobStore {
     public func remove(id: Int64) throws {
         try withDatabase { database in
             try database.immediateTransaction {
-                guard let job = try JobRowReader.job(id: id, in: database) else { throw StoreError.notFound(id: id) }
-                guard job.state.isFinal else {
-                    throw StoreError.invalidState(id: id, state: job.state, operation: "remove")
+                // Only the state is read, so a row whose spec no longer decodes can still be removed.
+                let state = try JobStore.state(of: id, in: database)
+                guard state.isFinal else {
+                    throw StoreError.invalidState(id: id, state: state, operation: "remove")
                 }
                 var dependents: [Int64] = []
                 try database.query(

@@ -17,6 +17,17 @@ extension JobStore {
         return job
     }
 
+    /// The job's state alone, without decoding the rest of its row.
+    static func state(of id: Int64, in database: Database) throws -> JobState {
+        guard let text = try database.scalarText("SELECT state FROM jobs WHERE id = ?", [.integer(id)]) else {
+            throw StoreError.notFound(id: id)
+        }
+        guard let state = JobState(rawValue: text) else {
+            throw StoreError.undecodableRow(id: id, column: "state", detail: "unknown state \(text)")
+        }
+        return state
+    }
+
     /// Fails every queued job that waits on `parent`, and theirs in turn, each naming its own parent.
     static func failWaitingDependents(of parent: Int64, in database: Database, now: Double) throws {
         var parents = [parent]

@@ -223,4 +223,24 @@ struct JobStoreLifecycleTests {
         #expect(counts[.queued] == 1)
         #expect(counts[.succeeded] == 0)
     }
+
+    @Test func claim_whenStoredSpecIsUnreadable_failsThatJobAndClaimsTheNext() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try JobStore(path: directory.databaseURL)
+        let broken = try store.submit(trainSpec("broken"), priority: 10)
+        let healthy = try store.submit(trainSpec("healthy"))
+        do {
+            let database = try Database(path: directory.databaseURL.path)
+            try database.run("UPDATE jobs SET spec = '{\"kind\": \"teleport\"}' WHERE id = ?", [.integer(broken.id)])
+        }
+
+        let claimed = try #require(try store.claimNext(limits: SchedulingLimits()))
+        #expect(claimed.id == healthy.id)
+        #expect(throws: StoreError.self) { try store.job(id: broken.id) }
+
+        // The operator can still clear the broken row away.
+        try store.remove(id: broken.id)
+        #expect(try store.list(includeFinished: true).map(\.id) == [healthy.id])
+    }
 }
