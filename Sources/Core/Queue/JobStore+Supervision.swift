@@ -78,7 +78,9 @@ extension JobStore {
     /// Ends the job's run with a final `state`, if it still runs with `attempt`.
     ///
     /// A `failed` or `cancelled` job also fails its queued dependents, each with the reason
-    /// "dependency <id> failed" naming the job it waited on.
+    /// "dependency <id> failed" naming the job it waited on. A job whose cancel was requested and
+    /// that ends `failed` (the worker was killed) is stored as `cancelled`; one that `succeeded`
+    /// before the stop took effect stays `succeeded`.
     ///
     /// - Returns: true when the job was finished; false when it was not running with that attempt.
     /// - Throws: `StoreError.notFinalState` for `queued`, `running` or `interrupted`.
@@ -93,10 +95,14 @@ extension JobStore {
         let now = self.now
         return try withDatabase { database in
             try database.immediateTransaction {
+                // A worker killed because its owner cancelled it usually exits as a failure; the
+                // owner's request is what ended it, so it is recorded as cancelled.
                 let changed = try database.run(
                     """
-                    UPDATE jobs SET state = ?, finished_at = ?, reason = ?, summary = ?
-                    WHERE id = ? AND attempt = ? AND state = 'running'
+                    UPDATE jobs SET
+                        state = CASE WHEN cancel_requested = 1 AND ?1 = 'failed' THEN 'cancelled' ELSE ?1 END,
+                        finished_at = ?2, reason = ?3, summary = ?4
+                    WHERE id = ?5 AND attempt = ?6 AND state = 'running'
                     """,
                     [
                         .text(state.rawValue), .real(now), .text(reason), .text(summaryText), .integer(id),

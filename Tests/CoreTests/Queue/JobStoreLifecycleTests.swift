@@ -146,6 +146,20 @@ struct JobStoreLifecycleTests {
         #expect(try store.job(id: job.id)?.state == .cancelled)
     }
 
+    @Test func finish_asFailedAfterCancelRequest_recordsCancelled() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try JobStore(path: directory.databaseURL)
+        let job = try store.submit(trainSpec())
+        let child = try store.submit(trainSpec(), after: [job.id])
+        let claimed = try #require(try store.claimNext(limits: SchedulingLimits()))
+        _ = try store.cancel(id: job.id)
+
+        #expect(try store.finish(id: job.id, attempt: claimed.attempt, state: .failed, reason: "killed", summary: nil))
+        #expect(try store.job(id: job.id)?.state == .cancelled)
+        #expect(try store.job(id: child.id)?.state == .failed)
+    }
+
     @Test func requeue_whenCancelWasRequested_cancelsInsteadOfWaiting() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
