@@ -27,12 +27,17 @@ extension JobStore {
                         """, in: database)
 
                 while let chosen = SchedulingPolicy.select(ready: ready, running: running, limits: limits) {
-                    try database.run(
+                    // The state guard is a second line of defence: the transaction already holds the write lock.
+                    let changed = try database.run(
                         """
                         UPDATE jobs SET state = 'running', started_at = ?, attempt = attempt + 1, pid = NULL,
                             pid_start_time = NULL, cancel_requested = 0, reason = NULL
-                        WHERE id = ?
+                        WHERE id = ? AND state IN ('queued', 'interrupted')
                         """, [.real(now), .integer(chosen.id)])
+                    guard changed == 1 else {
+                        ready.removeAll { $0.id == chosen.id }
+                        continue
+                    }
                     do {
                         return try JobRowReader.job(id: chosen.id, in: database)
                     } catch let failure as StoreError {
