@@ -7,7 +7,7 @@ extension ErrorReply {
         case .queueLimitReached: code = .queueFull
         case .invalidState, .hasWaitingDependents, .notFinalState: code = .invalidState
         case .database(let failure) where failure.isBusy: code = .busy
-        case .corruptDatabase, .newerSchema, .staleAttempt, .undecodableRow, .database: code = .internal
+        case .corruptDatabase, .cannotOpen, .newerSchema, .staleAttempt, .undecodableRow, .database: code = .internal
         }
         self.init(code: code, message: error.description)
     }

@@ -8,7 +8,7 @@ enum QueueDatabaseOpener {
             database = try Database(path: resolvingDirectorySymlinks(path), flags: .queueDefault)
             try database.setBusyTimeout(milliseconds: JobStore.busyTimeoutMilliseconds)
         } catch let failure as DatabaseError {
-            throw StoreError.database(failure)
+            throw StoreError.cannotOpen(path: path, detail: failure.message)
         }
 
         try checkIntegrity(database, path: path)

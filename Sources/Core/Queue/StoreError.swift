@@ -2,6 +2,8 @@
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database file is damaged or not a SQLite database; it is left untouched.
     case corruptDatabase(path: String, detail: String)
+    /// The database file could not be opened or created (missing directory, no permission).
+    case cannotOpen(path: String, detail: String)
     /// The database was written by a newer glare whose schema this build does not know.
     case newerSchema(path: String, found: Int, supported: Int)
     /// No job has this id.
@@ -30,6 +32,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the queue database \(path) is damaged or not a database (\(detail)); it was left as it is: "
                 + "stop glared, move the file aside (keep it for recovery, for example with `sqlite3 \(path) "
                 + ".recover`) or restore a backup, then start glared again to begin an empty queue"
+        case .cannotOpen(let path, let detail):
+            return "cannot open the queue database \(path) (\(detail)): check that its directory exists and "
+                + "that glared may write to it"
         case .newerSchema(let path, let found, let supported):
             return "the queue database \(path) has schema version \(found) but this glare knows up to "
                 + "\(supported); run the newer glared or restore a backup"

@@ -18,7 +18,7 @@ struct QueueDatabaseFileTests {
         #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
     }
 
-    @Test func open_whenDirectoryIsMissing_throwsDatabaseError() throws {
+    @Test func open_whenDirectoryIsMissing_throwsCannotOpen() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("no-such-dir/queue.sqlite")
@@ -26,8 +26,8 @@ struct QueueDatabaseFileTests {
         #expect {
             try JobStore(path: path)
         } throws: { error in
-            guard case StoreError.database(let failure) = error else { return false }
-            return failure.operation == "open" && failure.path == path.path
+            guard case StoreError.cannotOpen(let reportedPath, _) = error else { return false }
+            return reportedPath == path.path && "\(error)".contains("directory exists")
         }
     }
 
