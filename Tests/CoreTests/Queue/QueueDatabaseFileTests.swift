@@ -18,6 +18,21 @@ struct QueueDatabaseFileTests {
         #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
     }
 
+    @Test func open_configuresDurabilityLockingAndForeignKeys() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try JobStore(path: directory.databaseURL)
+
+        let settings = try store.withDatabase { database in
+            [
+                try database.scalarInteger("PRAGMA synchronous"), try database.scalarInteger("PRAGMA foreign_keys"),
+                try database.scalarInteger("PRAGMA busy_timeout"),
+            ]
+        }
+        #expect(settings == [2, 1, 5_000], "synchronous FULL (2), foreign keys on, busy timeout 5 s")
+        #expect(try store.withDatabase { try $0.scalarText("PRAGMA journal_mode") } == "wal")
+    }
+
     @Test func open_whenDirectoryIsMissing_throwsCannotOpen() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
