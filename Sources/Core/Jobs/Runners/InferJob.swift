@@ -1,0 +1,9 @@
+// CONTRACT PLACEHOLDER: the faces work replaces this body; the signature is the contract with the worker.
+/// Runs a `infer` job.
+public enum InferJob {
+    /// Runs `spec` in `context` and says how it ended. Throws only for errors that fail the job;
+    /// the worker turns a thrown error into a `failed` outcome with the error's description.
+    public static func run(_ spec: JobSpec, context: JobContext) throws -> WorkerOutcome {
+        fatalError("infer jobs are not built yet")
+    }
+}
