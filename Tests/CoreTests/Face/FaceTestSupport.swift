@@ -66,11 +66,14 @@ enum FaceNumerics {
     static func expectBelow(
         _ observed: Double, _ limit: Double, _ input: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(observed < limit, "\(input): expected below \(limit), observed \(observed)", sourceLocation: sourceLocation)
+        #expect(
+            observed < limit, "\(input): expected below \(limit), observed \(observed)", sourceLocation: sourceLocation)
     }
 
     /// Mean distance between corresponding points of two 68-point sets (x, y taken from `stride`-wide rows).
-    static func meanPointDistance(_ first: [Float], _ second: [Float], firstStride: Int = 3, secondStride: Int = 3)
+    static func meanPointDistance(
+        _ first: [Float], _ second: [Float], firstStride: Int = 3, secondStride: Int = 3
+    )
         -> Double
     {
         var total = 0.0

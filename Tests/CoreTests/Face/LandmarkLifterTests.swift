@@ -13,7 +13,9 @@ struct LandmarkLifterTests {
         var product = [Double](repeating: 0, count: 9)
         for row in 0..<3 {
             for column in 0..<3 {
-                for inner in 0..<3 { product[row * 3 + column] += aroundX[row * 3 + inner] * aroundY[inner * 3 + column] }
+                for inner in 0..<3 {
+                    product[row * 3 + column] += aroundX[row * 3 + inner] * aroundY[inner * 3 + column]
+                }
             }
         }
         return product
@@ -59,7 +61,8 @@ struct LandmarkLifterTests {
             #expect(lifted[point * 3] == points[point * 2] && lifted[point * 3 + 1] == points[point * 2 + 1])
             worst = max(worst, abs(Double(lifted[point * 3 + 2]) - (depths[point] - meanDepth)))
         }
-        FaceNumerics.expectBelow(worst / interOcular, 0.05, "yaw \(yaw) pitch \(pitch): worst depth error / eye distance")
+        FaceNumerics.expectBelow(
+            worst / interOcular, 0.05, "yaw \(yaw) pitch \(pitch): worst depth error / eye distance")
         FaceNumerics.expectBelow(lifter.fit(points).residual / interOcular, 0.01, "yaw \(yaw): fit residual")
     }
 
