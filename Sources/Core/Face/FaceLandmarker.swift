@@ -75,7 +75,8 @@ public final class FaceLandmarker: @unchecked Sendable {
             (try? MorphableModel.locate()).map { directory in
                 MorphableModel.fileNames.reduce(0) { $0 + (fileSize(directory.appendingPathComponent($1).path) ?? 0) }
             }.map(String.init) ?? "missing"
-        return "glare-faces-1;dlib-hog-sp68:\(predictorBytes);3ddfa-keypoints:\(modelBytes);fit-10+10x4"
+        return "glare-faces-1;dlib-hog-sp68:\(predictorBytes);3ddfa-keypoints:\(modelBytes)"
+            + ";fit-10+10x4-prior0.05-noise0.03"
     }()
 
     /// How this instance searches.

@@ -92,6 +92,26 @@ struct FaceLandmarkerTests {
         expectLandmarksInside(big, "single_face.jpg x4")
     }
 
+    @Test func faces_whenFaceIsTiny_findsItByUpsampling() throws {
+        // single_face.jpg shrunk to a quarter: the face (about 54 px) is smaller than the HOG detector's
+        // 80-pixel window, so it is found only on the image enlarged by 2.
+        let original = try ImageDecoder.decode(fileAt: FaceFixtures.photo("single_face.jpg"))
+        let tiny = try original.resized(width: original.width / 4, height: original.height / 4)
+        let detector = try DlibFaceDetector()
+        #expect(try detector.detect(in: tiny, upsampling: 0).isEmpty)
+
+        let withoutRetry = try FaceLandmarker(options: FaceLandmarkerOptions(maximumUpsampling: 0)).faces(in: tiny)
+        #expect(withoutRetry.faces.isEmpty)
+        let faces = try FaceLandmarker().faces(in: tiny)
+        #expect(faces.faces.count == 1)
+        expectLandmarksInside(faces, "single_face.jpg / 4")
+    }
+
+    @Test func detect_whenUpsamplingIsOutOfRange_refusesWithoutCrashing() throws {
+        let image = try ImageDecoder.decode(fileAt: FaceFixtures.photo("single_face.jpg"))
+        expectFaceError(.invalidArgument) { _ = try DlibFaceDetector().detect(in: image, upsampling: 9) }
+    }
+
     @Test func faces_whenExifRotated_givesTheUprightLandmarks() throws {
         let scratch = try FaceScratchDirectory()
         defer { scratch.remove() }
