@@ -64,10 +64,10 @@ struct FaceLandmarkerTests {
 
     @Test func faces_whenLargeGrayscaleProfile_decodesAtFullSizeButDlibMissesTheFace() throws {
         // BWPictureHuman.jpg (2560 x 1912, gray) shows a shouting soldier in three-quarter view with his head
-        // tilted. dlib's HOG detector does not find that face at its own threshold at any size from 320 to
-        // 2560 pixels, with upsampling 0 or 1, nor rotated by up to 45 degrees; its best candidate scores
-        // -0.62, below a false one elsewhere. This test pins that known limit; the large-photo path itself
-        // is tested on an enlarged photo below.
+        // tilted. dlib's HOG detector does not find that face at its threshold at sizes from 320 to 2560
+        // pixels with upsampling 0 or 1, nor on copies rotated by up to 45 degrees; with the threshold lowered
+        // by 1 a false candidate outscores it. This test pins that known limit (see docs/faces.md); the
+        // large-photo path itself is tested on an enlarged photo below.
         let faces = try FaceLandmarker().faces(inImageAt: FaceFixtures.photo("BWPictureHuman.jpg"))
         #expect(faces.width == 2560 && faces.height == 1912)
         #expect(faces.faces.isEmpty)
