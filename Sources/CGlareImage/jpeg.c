@@ -157,7 +157,8 @@ int32_t glare_image_jpeg_orientation(const uint8_t *data, size_t size) {
 
 glare_image_status glare_image_write_jpeg(const char *path, const uint8_t *pixels, int32_t width, int32_t height,
                                           int32_t channels, int32_t quality, char *message, size_t capacity) {
-    if (path == NULL || pixels == NULL || width <= 0 || height <= 0 || (channels != 1 && channels != 3)) {
+    if (path == NULL || pixels == NULL || width <= 0 || height <= 0 ||
+        (channels != 1 && channels != 3 && channels != 4)) {
         return GLARE_IMAGE_INVALID_ARGUMENT;
     }
     FILE *volatile file = fopen(path, "wb");
@@ -184,7 +185,7 @@ glare_image_status glare_image_write_jpeg(const char *path, const uint8_t *pixel
     info.image_width = (JDIMENSION)width;
     info.image_height = (JDIMENSION)height;
     info.input_components = channels;
-    info.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    info.in_color_space = channels == 1 ? JCS_GRAYSCALE : channels == 3 ? JCS_RGB : JCS_CMYK;
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, quality, TRUE);
     jpeg_start_compress(&info, TRUE);

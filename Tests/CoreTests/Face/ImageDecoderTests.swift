@@ -79,6 +79,49 @@ struct ImageDecoderTests {
         #expect(image.width == 2 && image.height == 3 && image.pixels == samples && image.sourceChannels == 1)
     }
 
+    @Test func decode_whenGrayAlphaPNG_dropsAlpha() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        try ImageDecoder.writePNG(
+            samples: [30, 255, 200, 0], width: 2, height: 1, channels: 2, to: scratch.file("a.png"))
+        let image = try ImageDecoder.decode(fileAt: scratch.file("a.png"))
+        #expect(image.pixels == [30, 200] && image.sourceChannels == 2)
+    }
+
+    @Test func decode_whenRGBJPEG_givesLuminance() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        // 16 x 8: a pure red half and a pure blue half; JPEG luminance is 0.299 R + 0.587 G + 0.114 B.
+        var pixels = [UInt8]()
+        for _ in 0..<8 {
+            for x in 0..<16 { pixels += x < 8 ? [255, 0, 0] : [0, 0, 255] }
+        }
+        try ImageDecoder.writeJPEG(
+            pixels: pixels, width: 16, height: 8, channels: 3, quality: 100, to: scratch.file("rb.jpg"))
+        let image = try ImageDecoder.decode(fileAt: scratch.file("rb.jpg"))
+        #expect(image.sourceChannels == 3)
+        FaceNumerics.expectClose(Double(image[2, 4]), 76, tolerance: 4, "luminance of red")
+        FaceNumerics.expectClose(Double(image[13, 4]), 29, tolerance: 4, "luminance of blue")
+    }
+
+    @Test func decode_whenCMYKJPEG_convertsInvertedInkToGray() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        // Adobe CMYK stores 255 - ink: (255, 255, 255, 255) is paper white, (255, 255, 255, 0) full black ink,
+        // (255, 255, 255, 128) half black.
+        var pixels = [UInt8]()
+        for _ in 0..<8 {
+            for x in 0..<24 { pixels += [255, 255, 255, x < 8 ? 255 : x < 16 ? 0 : 128] }
+        }
+        try ImageDecoder.writeJPEG(
+            pixels: pixels, width: 24, height: 8, channels: 4, quality: 100, to: scratch.file("k.jpg"))
+        let image = try ImageDecoder.decode(fileAt: scratch.file("k.jpg"))
+        #expect(image.sourceChannels == 4)
+        FaceNumerics.expectClose(Double(image[3, 4]), 255, tolerance: 3, "no ink")
+        FaceNumerics.expectClose(Double(image[11, 4]), 0, tolerance: 3, "full black ink")
+        FaceNumerics.expectClose(Double(image[19, 4]), 128, tolerance: 3, "half black ink")
+    }
+
     @Test func decode_whenPNGNamedJPG_findsFormatFromBytes() throws {
         let scratch = try FaceScratchDirectory()
         defer { scratch.remove() }
@@ -89,7 +132,7 @@ struct ImageDecoderTests {
     @Test func decode_whenFileIsEmpty_refusesAsEmpty() throws {
         let scratch = try FaceScratchDirectory()
         defer { scratch.remove() }
-        FileManager.default.createFile(atPath: scratch.file("empty.jpg").path, contents: Data())
+        try Data().write(to: scratch.file("empty.jpg"))
         expectFaceError(.emptyFile) { _ = try ImageDecoder.decode(fileAt: scratch.file("empty.jpg")) }
     }
 
