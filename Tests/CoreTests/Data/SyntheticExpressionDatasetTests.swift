@@ -149,3 +149,19 @@ import Testing
         #expect(accuracy > 0.9, "observed \(accuracy)")
     }
 }
+
+@Suite struct SyntheticExpressionDatasetSpeedTests {
+    /// The brief: 4000 samples well under a second in release. A debug build runs the same code
+    /// unoptimised, so it gets a looser bound.
+    @Test func make_4000Samples_isFast() {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { _ = SyntheticExpressionDataset.make(samples: 4000, seed: 1) }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        print("synthetic generation of 4000 samples: \(seconds) s")
+        #if DEBUG
+            #expect(seconds < 5, "debug build: \(seconds) s")
+        #else
+            #expect(seconds < 0.25, "release build: \(seconds) s")
+        #endif
+    }
+}
