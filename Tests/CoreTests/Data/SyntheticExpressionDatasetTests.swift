@@ -165,3 +165,26 @@ import Testing
         #endif
     }
 }
+
+@Suite struct SyntheticExpressionOptionsTests {
+    private typealias Options = SyntheticExpressionDataset.Options
+
+    @Test func initSpecOptions_withNothing_isStandardWithEightClasses() throws {
+        #expect(try Options(specOptions: ["samples": "10", "seed": "3"]) == .standard)
+    }
+
+    @Test func initSpecOptions_readsDifficultyAndClasses() throws {
+        let options = try Options(specOptions: ["difficulty": "easy", "classes": "7"])
+
+        var expected = Options.easy
+        expected.includesContempt = false
+        #expect(options == expected)
+    }
+
+    @Test func initSpecOptions_whenValuesAreUnknown_refusesNamingTheOption() {
+        #expect(throws: DatasetSpecError.badOption("difficulty=hard")) {
+            try Options(specOptions: ["difficulty": "hard"])
+        }
+        #expect(throws: DatasetSpecError.badOption("classes=6")) { try Options(specOptions: ["classes": "6"]) }
+    }
+}

@@ -3,8 +3,10 @@
 ///
 /// Displacements are millimetres at intensity 1 on an average face (inter-ocular distance about
 /// 86 mm), in the face's own frame (x to the image's right, y up, z towards the camera). They are
-/// hand-set from the FACS descriptions of each unit's appearance, not measured: the synthetic set
-/// that uses them is a test fixture and says nothing about GLaRE's accuracy on real faces.
+/// hand-set from the FACS descriptions of each unit's appearance, not measured (at intensity 1 a
+/// smile moves the mouth corners about 7 mm outwards and 6 mm up, a jaw drop lowers the chin 18 mm):
+/// the synthetic set that uses them is a test fixture and says nothing about GLaRE's accuracy on
+/// real faces.
 enum FacialActionUnit: Int, CaseIterable, Sendable {
     /// AU1, inner brow raiser: the inner ends of the brows go up.
     case innerBrowRaiser = 1

@@ -54,5 +54,22 @@ extension SyntheticExpressionDataset {
         public static let easy = Options(
             intensityRange: 0.8...1.0, unitJitter: 0.1, distractorIntensity: 0, identitySpread: 0.5,
             noiseMillimetres: 0.2, maximumYawDegrees: 3, maximumPitchDegrees: 3, maximumRollDegrees: 3)
+
+        /// The named presets, as `builtin:synthetic?difficulty=<name>` spells them.
+        public static let presets: [String: Options] = ["standard": .standard, "easy": .easy]
+
+        /// Reads a `builtin:synthetic` spec's options: `difficulty=standard|easy` picks the preset
+        /// (standard when absent) and `classes=7|8` drops or keeps contempt (8 when absent). Other
+        /// keys (`samples`, `seed`) are the loader's and are ignored here.
+        public init(specOptions: [String: String]) throws(DatasetSpecError) {
+            let difficulty = specOptions["difficulty"] ?? "standard"
+            guard let preset = Self.presets[difficulty] else { throw .badOption("difficulty=\(difficulty)") }
+            self = preset
+            switch specOptions["classes"] {
+            case nil, "8": includesContempt = true
+            case "7": includesContempt = false
+            case let other?: throw .badOption("classes=\(other)")
+            }
+        }
     }
 }
