@@ -74,14 +74,14 @@ enum FacialActionUnit: Int, CaseIterable, Sendable {
         case .browLowerer:
             return [
                 Move(21, 4, -7, 1), Move(20, 2, -6), Move(19, 1, -5), Move(18, 0, -3), Move(17, 0, -1.6),
-                Move(37, 0, -1.6), Move(38, 0, -1.6),
+                Move(37, 0, -1.2), Move(38, 0, -1.2),
             ]
         case .upperLidRaiser:
             return [Move(37, 0, 4.4, 0.6), Move(38, 0, 4.4, 0.6), Move(36, 0, 0.6), Move(39, 0, 0.6)]
         case .cheekRaiser:
             return [Move(40, 0, 3), Move(41, 0, 3), Move(36, 0, 1), Move(1, 0, 1.2, 0.8), Move(2, 0, 1.2, 0.8)]
         case .lidTightener:
-            return [Move(40, 0, 3.6), Move(41, 0, 3.6), Move(37, 0, -1.6), Move(38, 0, -1.6)]
+            return [Move(40, 0, 2.8), Move(41, 0, 2.8), Move(37, 0, -1.2), Move(38, 0, -1.2)]
         case .noseWrinkler:
             return [
                 Move(31, 1, 5), Move(32, 0, 5), Move(33, 0, 4), Move(21, 0, -3), Move(27, 0, -2),
