@@ -188,3 +188,32 @@ import Testing
         #expect(throws: DatasetSpecError.badOption("classes=6")) { try Options(specOptions: ["classes": "6"]) }
     }
 }
+
+@Suite struct SyntheticIdentityTests {
+    /// Neutral faces with pose, noise and distractors turned off, normalised: only identity is left.
+    private static func neutralFaces(identitySpread: Float) -> [[Float]] {
+        let options = SyntheticExpressionDataset.Options(
+            distractorIntensity: 0, identitySpread: identitySpread, noiseMillimetres: 0, maximumYawDegrees: 0,
+            maximumPitchDegrees: 0, maximumRollDegrees: 0)
+        let dataset = SyntheticExpressionDataset.make(samples: 80, seed: 13, options: options)
+        var faces = dataset.landmarks
+        LandmarkNormalization.interOcular.apply(to: &faces, count: dataset.count)
+        return (0..<dataset.count).filter { dataset.labels[$0] == 0 }.map { Array(faces[$0 * 204..<($0 + 1) * 204]) }
+    }
+
+    @Test func neutralFaces_withoutIdentitySpread_areAllTheSameFace() {
+        let faces = Self.neutralFaces(identitySpread: 0)
+
+        #expect(faces.count == 10)
+        for face in faces.dropFirst() { expectAllClose(face, faces[0], tolerance: 1e-4, "normalised neutral faces") }
+    }
+
+    @Test func neutralFaces_withIdentitySpread_differInShape() {
+        let faces = Self.neutralFaces(identitySpread: 1)
+        let differences = faces.dropFirst().map { face in zip(face, faces[0]).map { abs($0 - $1) }.max() ?? 0 }
+
+        // Much of the identity spread is overall size, which normalisation removes; what is left
+        // still moves some landmark of every other face by over 1 % of the inter-ocular distance.
+        #expect(differences.allSatisfy { $0 > 0.01 }, "largest differences from the first face: \(differences)")
+    }
+}

@@ -95,3 +95,17 @@ import Testing
         #expect(try ClassificationMetrics.decoded(from: Data(contentsOf: url)) == metrics)
     }
 }
+
+@Suite struct ClassificationMetricsReportTests {
+    @Test func textReport_listsEveryClassWithItsFigures() {
+        let metrics = ClassificationMetrics(
+            predictions: [0, 1, 1, 0], labels: [0, 1, 0, 0], classNames: ["happy", "sad", "contempt"])
+        let lines = metrics.textReport().split(separator: "\n").map(String.init)
+
+        #expect(metrics.support == [3, 1, 0])
+        #expect(lines.count == 5, "\(lines)")
+        #expect(lines[1].hasPrefix("   happy") && lines[1].hasSuffix("0.8000          3"), "\(lines[1])")
+        #expect(lines[3].contains("0.0000") && lines[3].hasSuffix(" 0"), "\(lines[3])")
+        #expect(lines[4] == "accuracy 0.7500, macro-F1 0.7333, 4 samples")
+    }
+}
