@@ -53,7 +53,7 @@ struct ImageDecoderTests {
         let image = try ImageDecoder.decode(fileAt: scratch.file("c.png"))
         #expect(image.sourceChannels == 3 && image.sourceBitDepth == 16)
         for (observed, expected) in zip(image.pixels, [100, 30]) {
-            FaceNumerics.expectClose(Double(observed), Double(expected), tolerance: 1, "gray of 16-bit RGB")
+            expectClose(Double(observed), Double(expected), tolerance: 1, "gray of 16-bit RGB")
         }
     }
 
@@ -66,7 +66,7 @@ struct ImageDecoderTests {
         let image = try ImageDecoder.decode(fileAt: scratch.file("p.png"))
         #expect(image.sourceIsPalette)
         for (observed, expected) in zip(image.pixels, [10, 90, 250, 90]) {
-            FaceNumerics.expectClose(Double(observed), Double(expected), tolerance: 1, "palette entry")
+            expectClose(Double(observed), Double(expected), tolerance: 1, "palette entry")
         }
     }
 
@@ -100,8 +100,8 @@ struct ImageDecoderTests {
             pixels: pixels, width: 16, height: 8, channels: 3, quality: 100, to: scratch.file("rb.jpg"))
         let image = try ImageDecoder.decode(fileAt: scratch.file("rb.jpg"))
         #expect(image.sourceChannels == 3)
-        FaceNumerics.expectClose(Double(image[2, 4]), 76, tolerance: 4, "luminance of red")
-        FaceNumerics.expectClose(Double(image[13, 4]), 29, tolerance: 4, "luminance of blue")
+        expectClose(Double(image[2, 4]), 76, tolerance: 4, "luminance of red")
+        expectClose(Double(image[13, 4]), 29, tolerance: 4, "luminance of blue")
     }
 
     @Test func decode_whenCMYKJPEG_convertsInvertedInkToGray() throws {
@@ -117,9 +117,9 @@ struct ImageDecoderTests {
             pixels: pixels, width: 24, height: 8, channels: 4, quality: 100, to: scratch.file("k.jpg"))
         let image = try ImageDecoder.decode(fileAt: scratch.file("k.jpg"))
         #expect(image.sourceChannels == 4)
-        FaceNumerics.expectClose(Double(image[3, 4]), 255, tolerance: 3, "no ink")
-        FaceNumerics.expectClose(Double(image[11, 4]), 0, tolerance: 3, "full black ink")
-        FaceNumerics.expectClose(Double(image[19, 4]), 128, tolerance: 3, "half black ink")
+        expectClose(Double(image[3, 4]), 255, tolerance: 3, "no ink")
+        expectClose(Double(image[11, 4]), 0, tolerance: 3, "full black ink")
+        expectClose(Double(image[19, 4]), 128, tolerance: 3, "half black ink")
     }
 
     @Test func decode_whenPNGNamedJPG_findsFormatFromBytes() throws {

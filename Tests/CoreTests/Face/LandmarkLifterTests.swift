@@ -28,10 +28,10 @@ struct LandmarkLifterTests {
         let shapeRow = Array(model.shapeBasis[0..<3])
         let expressionRow = Array(model.expressionBasis[model.expressionCount..<model.expressionCount + 3])
         for (observed, expected) in zip(shapeRow, [-0.0033327, 0.00140211, 0.0019539]) {
-            FaceNumerics.expectClose(observed, expected, tolerance: 1e-7, "w_shp_sim keypoint row 0")
+            expectClose(observed, expected, tolerance: 1e-7, "w_shp_sim keypoint row 0")
         }
         for (observed, expected) in zip(expressionRow, [-0.20378883, -0.03105184, -0.08500335]) {
-            FaceNumerics.expectClose(observed, expected, tolerance: 1e-6, "w_exp_sim keypoint row 1")
+            expectClose(observed, expected, tolerance: 1e-6, "w_exp_sim keypoint row 1")
         }
     }
 
@@ -81,8 +81,8 @@ struct LandmarkLifterTests {
     @Test func solveSymmetricPositiveDefinite_solvesAKnownSystem() throws {
         // [[4, 2], [2, 3]] x = [10, 8] has x = [1.75, 1.5].
         let solution = try #require(SmallMatrix.solveSymmetricPositiveDefinite([4, 2, 2, 3], [10, 8], size: 2))
-        FaceNumerics.expectClose(solution[0], 1.75, tolerance: 1e-12, "x0")
-        FaceNumerics.expectClose(solution[1], 1.5, tolerance: 1e-12, "x1")
+        expectClose(solution[0], 1.75, tolerance: 1e-12, "x0")
+        expectClose(solution[1], 1.5, tolerance: 1e-12, "x1")
         #expect(SmallMatrix.solveSymmetricPositiveDefinite([1, 2, 2, 1], [1, 1], size: 2) == nil)
     }
 
@@ -91,7 +91,7 @@ struct LandmarkLifterTests {
         let scaled = rotation[0..<6].map { $0 * 3.5 }
         let rows = SmallMatrix.orthonormalRows(Array(scaled))
         for index in 0..<6 {
-            FaceNumerics.expectClose(rows[index], rotation[index], tolerance: 1e-12, "rotation entry \(index)")
+            expectClose(rows[index], rotation[index], tolerance: 1e-12, "rotation entry \(index)")
         }
     }
 }
