@@ -65,6 +65,9 @@ public struct ImageFaces: Codable, Sendable, Equatable {
 /// nothing is found), place dlib's 68 points on the full-resolution photo, and lift them to 3D with
 /// ``LandmarkLifter``, the morphable-model fit that stands in for the paper's FAN-3D. Faces come largest
 /// box first.
+///
+/// For parallel work make one instance per thread: instances share the process's one shape predictor and
+/// morphable model, and each costs only a copy of the detector.
 public final class FaceLandmarker: @unchecked Sendable {
     /// Changes whenever the extractor's output could change; part of the landmark cache's key. It names the
     /// algorithm's revision and the sizes of the shape predictor and morphable model files in use.
