@@ -178,6 +178,15 @@ struct FaceLandmarkerTests {
         }
     }
 
+    @Test func init_whenShapePredictorIsNotAModel_refusesAsInvalid() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        try Data("not a dlib model".utf8).write(to: scratch.file("sp.dat"))
+        expectFaceError(.shapePredictorInvalid) {
+            _ = try DlibFaceDetector(shapePredictorPath: scratch.file("sp.dat").path)
+        }
+    }
+
     @Test func init_whenMorphableModelIsMissing_refuses() {
         expectFaceError(.morphableModelMissing) {
             _ = try FaceLandmarker(options: FaceLandmarkerOptions(morphableModelDirectory: "/nonexistent/3dmm"))
