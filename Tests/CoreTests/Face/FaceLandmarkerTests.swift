@@ -112,6 +112,29 @@ struct FaceLandmarkerTests {
         expectFaceError(.invalidArgument) { _ = try DlibFaceDetector().detect(in: image, upsampling: 9) }
     }
 
+    @Test func faces_whenBatchHoldsBadFiles_reportsEachAndGoesOn() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        let good = try FaceFixtures.photo("single_face.jpg")
+        let whole = try Data(contentsOf: good)
+        try whole.prefix(whole.count / 2).write(to: scratch.file("half.jpg"))
+        try Data().write(to: scratch.file("empty.jpg"))
+        try Data("label,path\n".utf8).write(to: scratch.file("text.jpg"))
+
+        // One landmarker through the whole batch: a failed decode must leave it working.
+        let landmarker = try FaceLandmarker()
+        let batch = [good, scratch.file("half.jpg"), scratch.file("empty.jpg"), scratch.file("text.jpg"), good]
+        var outcomes: [String] = []
+        for file in batch {
+            do {
+                outcomes.append("faces \(try landmarker.faces(inImageAt: file).faces.count)")
+            } catch let error as FaceError {
+                outcomes.append(error.kind.rawValue)
+            }
+        }
+        #expect(outcomes == ["faces 1", "truncatedImage", "emptyFile", "notAnImage", "faces 1"], "\(outcomes)")
+    }
+
     @Test func faces_whenExifRotated_givesTheUprightLandmarks() throws {
         let scratch = try FaceScratchDirectory()
         defer { scratch.remove() }

@@ -35,6 +35,20 @@ struct LandmarkLifterTests {
         }
     }
 
+    @Test func locate_whenNoFolderHoldsTheModel_namesEveryFolderAndTheFetchScript() {
+        let folders = [URL(fileURLWithPath: "/nonexistent/first"), URL(fileURLWithPath: "/nonexistent/second")]
+        do {
+            _ = try MorphableModel.locate(searching: folders)
+            Issue.record("a missing model was located")
+        } catch let error as FaceError {
+            #expect(error.kind == .morphableModelMissing)
+            #expect(error.detail.contains("/nonexistent/first") && error.detail.contains("/nonexistent/second"))
+            #expect(error.detail.contains("scripts/fetch-fixtures"), "\(error.detail)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     @Test(arguments: [(0.0, 0.0), (25.0, 10.0), (-35.0, -5.0)])
     func lift_whenPointsAreAProjectedModelFace_recoversTheirDepth(yaw: Double, pitch: Double) throws {
         let model = try MorphableModel.shared()
