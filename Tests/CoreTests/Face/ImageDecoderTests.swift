@@ -170,6 +170,20 @@ struct ImageDecoderTests {
         expectFaceError(.corruptImage) { _ = try ImageDecoder.decode(fileAt: scratch.file("bad.jpg")) }
     }
 
+    @Test func decode_whenJPEGClaimsHugeSize_refusesBeforeAllocating() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        // Height and width in the start-of-frame header set to 65000 x 65000 (4.2 gigapixels).
+        var bytes = [UInt8](try Data(contentsOf: FaceFixtures.photo("single_face.jpg")))
+        let frame = try #require((0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        for offset in [5, 7] {
+            bytes[frame + offset] = 0xFD
+            bytes[frame + offset + 1] = 0xE8
+        }
+        try Data(bytes).write(to: scratch.file("huge.jpg"))
+        expectFaceError(.imageTooLarge) { _ = try ImageDecoder.decode(fileAt: scratch.file("huge.jpg")) }
+    }
+
     @Test func decode_whenFileIsMissing_refusesAsMissing() {
         expectFaceError(.missingFile) {
             _ = try ImageDecoder.decode(fileAt: URL(fileURLWithPath: "/nonexistent/glare/photo.jpg"))
