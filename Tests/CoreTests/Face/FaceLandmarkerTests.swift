@@ -189,10 +189,18 @@ struct FaceLandmarkerTests {
         #expect(depthRange > 0.3 * interOcular && depthRange < 3 * interOcular, "\(name): depth range \(depthRange)")
     }
 
-    @Test func extractorVersion_namesTheModelsInUse() {
+    @Test func extractorVersion_namesTheModelsInUse() throws {
         let version = FaceLandmarker.extractorVersion
         #expect(version.hasPrefix("glare-faces-"))
         #expect(!version.contains("missing"), "\(version)")
+        let predictorBytes =
+            try FileManager.default.attributesOfItem(
+                atPath: DlibFaceDetector.configuredShapePredictorPath)[.size] as? Int
+        #expect(version.contains("sp68:\(predictorBytes ?? -1)"), "\(version)")
+
+        let plain = try FaceLandmarker()
+        let largestOnly = try FaceLandmarker(options: FaceLandmarkerOptions(largestOnly: true))
+        #expect(plain.version.hasPrefix(version) && plain.version != largestOnly.version)
     }
 
     @Test func init_whenShapePredictorIsMissing_refusesNamingIt() {
