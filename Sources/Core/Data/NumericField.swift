@@ -8,6 +8,10 @@ enum NumericField {
         guard !trimmed.isEmpty else {
             return .failure(NumericFieldError(reason: DroppedReason.missingValue.with("\(column) is empty")))
         }
+        let unsigned = trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
+        if ["nan", "inf", "infinity"].contains(unsigned) {
+            return .failure(NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is \(trimmed)")))
+        }
         guard let value = Float(trimmed) else {
             return .failure(NumericFieldError(reason: DroppedReason.notANumber.with("\(column) is '\(clip(trimmed))'")))
         }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The seven expressions are anger, disgust, fear, joy, neutral, sadness and surprise (the class
 /// order). Landmarks come from the images through the landmark cache. FERG-DB ships no split, so
-/// the files are split here, stratified by expression and seeded, and the split is kept in the
+/// the usable samples are split here, stratified by expression and seeded, and the split is kept in the
 /// dataset's `splits` for the run to record. An expression folder with another name has its files
 /// dropped as `unknown_label`; files other than PNG and JPEG are ignored.
 ///
@@ -49,12 +49,12 @@ enum FergReader {
                 path: root.path, expected: "FERG-DB images (<character>/<character>_<expression>/*.png)")
         }
 
-        let splits = StratifiedSplit.assign(
-            labels: files.map(\.label), validationFraction: validationFraction, testFraction: testFraction, seed: seed)
-        let samples = files.indices.map { index in
-            ImageSample(url: files[index].url, label: files[index].label, source: files[index].url.path,
-                split: splits[index])
-        }
-        return try context.collect(samples, classNames: expressionNames, dropped: dropped)
+        let samples = files.map { ImageSample(url: $0.url, label: $0.label, source: $0.url.path) }
+        var dataset = try context.collect(samples, classNames: expressionNames, dropped: dropped)
+
+        // Split the usable samples, not the files, so every split keeps each class's share exactly.
+        dataset.splits = StratifiedSplit.assign(
+            labels: dataset.labels, validationFraction: validationFraction, testFraction: testFraction, seed: seed)
+        return dataset
     }
 }
