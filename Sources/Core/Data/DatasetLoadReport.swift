@@ -37,10 +37,12 @@ public struct DatasetLoadReport: Sendable {
         var parts = ["\(dataset.count) samples in \(dataset.classNames.count) classes"]
         if let extraction {
             parts.append(
-                "\(extraction.files) image files, \(extraction.fromCache) from cache, \(extraction.extracted) extracted")
+                "\(extraction.files) image files, \(extraction.fromCache) from cache, \(extraction.extracted) extracted"
+            )
         }
         let reasons = droppedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        parts.append("\(dataset.dropped.count) dropped" + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))"))
+        parts.append(
+            "\(dataset.dropped.count) dropped" + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))"))
         return parts.joined(separator: "; ")
     }
 

@@ -78,7 +78,8 @@ final class DatasetLoadContext {
                     sources.append(sample.source)
                     if let split = sample.split { splits.append(split) }
                 } else {
-                    dropped.append(DroppedItem(source: sample.source, reason: DroppedReason.noFace.with("no face found")))
+                    dropped.append(
+                        DroppedItem(source: sample.source, reason: DroppedReason.noFace.with("no face found")))
                 }
             }
 

@@ -10,13 +10,15 @@ enum NumericField {
         }
         let unsigned = trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
         if ["nan", "inf", "infinity"].contains(unsigned) {
-            return .failure(NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is not a finite number")))
+            return .failure(
+                NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is not a finite number")))
         }
         guard let value = Float(trimmed) else {
             return .failure(NumericFieldError(reason: DroppedReason.notANumber.with("\(column) is '\(clip(trimmed))'")))
         }
         guard value.isFinite else {
-            return .failure(NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is not a finite number")))
+            return .failure(
+                NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is not a finite number")))
         }
         return .success(value)
     }

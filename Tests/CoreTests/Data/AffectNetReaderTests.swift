@@ -11,7 +11,9 @@ import Testing
         "\(path),\(box),\(landmarks),\(expression),0.1,-0.2"
     }
 
-    private func load(_ folder: ScratchFolder, options: String = "", extractor: CountingExtractor = CountingExtractor())
+    private func load(
+        _ folder: ScratchFolder, options: String = "", extractor: CountingExtractor = CountingExtractor()
+    )
         throws -> DatasetLoadReport
     {
         let spec = try DatasetSpec(parsing: "affectnet:\(folder.url.path)\(options)")
@@ -25,10 +27,13 @@ import Testing
         defer { folder.remove() }
         var training = [Self.header]
         for index in 0..<20 {
-            training.append(row("1/train\(index).jpg", landmarks: affectNetLandmarkField(seed: index), expression: "\(index % 8)"))
+            training.append(
+                row("1/train\(index).jpg", landmarks: affectNetLandmarkField(seed: index), expression: "\(index % 8)"))
         }
         try folder.write(training.joined(separator: "\n") + "\n", to: "training.csv")
-        let validation = [Self.header, row("2/val0.jpg", landmarks: affectNetLandmarkField(seed: 100), expression: "3")]
+        let validation = [
+            Self.header, row("2/val0.jpg", landmarks: affectNetLandmarkField(seed: 100), expression: "3"),
+        ]
         try folder.write(validation.joined(separator: "\n") + "\n", to: "validation.csv")
 
         let dataset = try load(folder, options: "?validation=0.25&seed=3").dataset
@@ -93,7 +98,9 @@ import Testing
         defer { folder.remove() }
         try folder.write("subDirectory_filePath,expression\na/b.jpg,1\n", to: "training.csv")
 
-        #expect(throws: DatasetLoadError.missingColumn(file: folder.path("training.csv").path, column: "facial_landmarks")) {
+        #expect(
+            throws: DatasetLoadError.missingColumn(file: folder.path("training.csv").path, column: "facial_landmarks")
+        ) {
             try load(folder)
         }
     }
@@ -128,7 +135,10 @@ import Testing
     @Test func load_whenNoAnnotationFileExists_failsSayingWhatItLookedFor() throws {
         let folder = try ScratchFolder("affectnet")
         defer { folder.remove() }
-        #expect(throws: DatasetLoadError.nothingFound(path: folder.url.standardizedFileURL.path,
-            expected: "training.csv or validation.csv")) { try load(folder) }
+        #expect(
+            throws: DatasetLoadError.nothingFound(
+                path: folder.url.standardizedFileURL.path,
+                expected: "training.csv or validation.csv")
+        ) { try load(folder) }
     }
 }

@@ -58,7 +58,8 @@ final class CountingExtractor: LandmarkExtracting {
         guard text.hasPrefix("faces "), let count = Int(text.dropFirst(6)) else { throw NotAnImage(path: url.path) }
         let faces = (0..<count).map { index in
             DetectedFace(
-                box: FaceBox(x: Double(20 * index), y: Double(10 * index), width: Double(100 - 10 * index),
+                box: FaceBox(
+                    x: Double(20 * index), y: Double(10 * index), width: Double(100 - 10 * index),
                     height: Double(100 - 10 * index)),
                 score: 1, landmarks: Self.landmarks(name: url.lastPathComponent, face: index))
         }
@@ -80,7 +81,8 @@ func expectValuesWithin(
 ) {
     guard observed.count == expected.count else {
         Issue.record(
-            "input \(input): expected \(expected.count) values, observed \(observed.count)", sourceLocation: sourceLocation)
+            "input \(input): expected \(expected.count) values, observed \(observed.count)",
+            sourceLocation: sourceLocation)
         return
     }
     for index in observed.indices where !(abs(observed[index] - expected[index]) <= tolerance) {
@@ -110,11 +112,13 @@ func packageRoot(from file: String = #filePath) -> URL {
 /// The real fixture photos (`GLARE_FIXTURES`, else `<package root>/.fixtures`), or a recorded issue
 /// telling how to get them.
 func fixturePhotos(sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
-    let root = ProcessInfo.processInfo.environment["GLARE_FIXTURES"].map { URL(fileURLWithPath: $0) }
+    let root =
+        ProcessInfo.processInfo.environment["GLARE_FIXTURES"].map { URL(fileURLWithPath: $0) }
         ?? packageRoot().appendingPathComponent(".fixtures")
     let photos = root.appendingPathComponent("photos")
     guard FileManager.default.fileExists(atPath: photos.appendingPathComponent("multi_face.jpg").path) else {
-        Issue.record("fixture photos missing in \(photos.path); run scripts/fetch-fixtures", sourceLocation: sourceLocation)
+        Issue.record(
+            "fixture photos missing in \(photos.path); run scripts/fetch-fixtures", sourceLocation: sourceLocation)
         return nil
     }
     return photos

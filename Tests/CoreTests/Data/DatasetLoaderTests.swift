@@ -5,7 +5,8 @@ import Testing
 @testable import Core
 
 @Suite struct DatasetLoaderTests {
-    private func load(_ text: String, cache: URL = URL(fileURLWithPath: "/nonexistent/cache")) throws -> LandmarkDataset {
+    private func load(_ text: String, cache: URL = URL(fileURLWithPath: "/nonexistent/cache")) throws -> LandmarkDataset
+    {
         try DatasetLoader.load(try DatasetSpec(parsing: text), cacheDirectory: cache)
     }
 
@@ -80,7 +81,9 @@ import Testing
         #expect(loading.count == 2)
         #expect(loading.last?.metrics["from_cache"] == 251 && loading.last?.metrics["extracted"] == 0)
         #expect(loading.first?.metrics["extracted"] == 251 && loading.first?.metrics["dropped"] == 1)
-        #expect(second.summaryLine == "250 samples in 2 classes; 251 image files, 251 from cache, 0 extracted; 1 dropped (no_face 1)")
+        #expect(
+            second.summaryLine
+                == "250 samples in 2 classes; 251 image files, 251 from cache, 0 extracted; 1 dropped (no_face 1)")
         #expect(extractor.callCount == 251)
     }
 

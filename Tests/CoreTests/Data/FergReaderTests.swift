@@ -72,7 +72,10 @@ import Testing
         defer { folder.remove() }
         try makeTree(in: folder)
         #expect(throws: DatasetLoadError.self) { try load(folder, options: "?validation=0.6&test=0.5") }
-        #expect(throws: DatasetLoadError.badOptionValue(option: "test", value: "1.5",
-            expected: "a fraction from 0 up to but not including 1")) { try load(folder, options: "?test=1.5") }
+        #expect(
+            throws: DatasetLoadError.badOptionValue(
+                option: "test", value: "1.5",
+                expected: "a fraction from 0 up to but not including 1")
+        ) { try load(folder, options: "?test=1.5") }
     }
 }

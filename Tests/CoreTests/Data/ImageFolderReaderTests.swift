@@ -23,7 +23,8 @@ import Testing
 
         #expect(report.dataset.classNames == ["angry", "happy"])
         #expect(report.dataset.labels == [0, 1, 1])
-        #expect(report.dataset.sources.map { URL(fileURLWithPath: $0).lastPathComponent } == ["c.png", "a.jpg", "b.JPEG"])
+        #expect(
+            report.dataset.sources.map { URL(fileURLWithPath: $0).lastPathComponent } == ["c.png", "a.jpg", "b.JPEG"])
         #expect(report.dataset.splits == nil)
         #expect(report.droppedByReason == ["no_face": 1, "unreadable_image": 1])
         let garbage = try #require(report.dataset.dropped.first { $0.source.hasSuffix("e.jpg") })

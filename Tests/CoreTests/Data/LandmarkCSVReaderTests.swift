@@ -60,7 +60,8 @@ import Testing
         let folder = try ScratchFolder("landmarks")
         defer { folder.remove() }
         let lines = [
-            Self.header2D(label: "emotion"), Self.row2D(frame: 1, label: "surprise"), Self.row2D(frame: 2, label: "anger"),
+            Self.header2D(label: "emotion"), Self.row2D(frame: 1, label: "surprise"),
+            Self.row2D(frame: 2, label: "anger"),
             Self.row2D(frame: 3, label: "surprise"),
         ]
         let file = try folder.write(lines.joined(separator: "\n") + "\n", to: "faces.csv")

@@ -35,7 +35,8 @@ import Testing
         _ = try LandmarkCache(cacheDirectory: folder.cache, extractor: extractor).faces(inImageAt: image)
 
         try folder.write("faces 3\n", to: "a.jpg")
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: image.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: image.path)
         let cache = LandmarkCache(cacheDirectory: folder.cache, extractor: extractor)
         let outcome = try cache.faces(inImageAt: image)
         let again = try LandmarkCache(cacheDirectory: folder.cache, extractor: extractor).faces(inImageAt: image)
@@ -57,7 +58,8 @@ import Testing
         let extractor = CountingExtractor()
         _ = try LandmarkCache(cacheDirectory: folder.cache, extractor: extractor).faces(inImageAt: image)
 
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000)], ofItemAtPath: image.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: 1_000)], ofItemAtPath: image.path)
         _ = try LandmarkCache(cacheDirectory: folder.cache, extractor: extractor).faces(inImageAt: image)
 
         #expect(extractor.callCount == 2)

@@ -13,7 +13,8 @@ import Testing
             #expect(ofClass.count { $0 == .validation } == 3, "class \(label): 30 x 0.1")
         }
         let small = labels.indices.filter { labels[$0] == 3 }.map { splits[$0] }
-        #expect(small.count { $0 == .test } == 1 && small.count { $0 == .validation } == 1, "7 x 0.2 and 7 x 0.1, rounded")
+        #expect(
+            small.count { $0 == .test } == 1 && small.count { $0 == .validation } == 1, "7 x 0.2 and 7 x 0.1, rounded")
         #expect(StratifiedSplit.assign(labels: labels, validationFraction: 0.1, testFraction: 0.2, seed: 42) == splits)
         #expect(StratifiedSplit.assign(labels: labels, validationFraction: 0.1, testFraction: 0.2, seed: 43) != splits)
     }

@@ -28,7 +28,8 @@ import Testing
 
         #expect(outcome.state == .succeeded)
         #expect(outcome.summary["samples"] == 2 && outcome.summary["dropped"] == 2)
-        #expect(outcome.summary["files"] == 4 && outcome.summary["extracted"] == 4 && outcome.summary["from_cache"] == 0)
+        #expect(
+            outcome.summary["files"] == 4 && outcome.summary["extracted"] == 4 && outcome.summary["from_cache"] == 0)
         #expect(again.summary["from_cache"] == 4 && again.summary["extracted"] == 0)
         #expect(extractor.callCount == 4)
 
@@ -36,7 +37,8 @@ import Testing
         #expect(result["samples"] as? Int == 2)
         #expect(result["dropped_by_reason"] as? [String: Int] == ["no_face": 1, "unreadable_image": 1])
         let dropped = try #require(result["dropped"] as? [[String: String]])
-        #expect(dropped.map { URL(fileURLWithPath: $0["source"] ?? "").lastPathComponent }.sorted() == ["c.jpg", "d.jpg"])
+        #expect(
+            dropped.map { URL(fileURLWithPath: $0["source"] ?? "").lastPathComponent }.sorted() == ["c.jpg", "d.jpg"])
         let counts = try #require(result["extraction"] as? [String: Int])
         #expect(counts["from_cache"] == 4)
         #expect(first.events.contains { $0.phase == "extracting" && $0.done == 4 && $0.total == 4 })
@@ -55,7 +57,8 @@ import Testing
             makeExtractor: { CountingExtractor() })
 
         #expect(outcome.state == .interrupted)
-        #expect(!FileManager.default.fileExists(atPath: recording.results.appendingPathComponent("extraction.json").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: recording.results.appendingPathComponent("extraction.json").path))
     }
 
     @Test func run_whenDatasetIsMissingOrBad_throwsAClearError() throws {

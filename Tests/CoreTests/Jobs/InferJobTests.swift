@@ -16,7 +16,8 @@ import Testing
     /// The data rows of predictions.csv as dictionaries keyed by the header.
     private func csvRows(_ recording: RecordingJobContext) throws -> [[String: String]] {
         var records: [[String]] = []
-        try CSVRecordReader(url: recording.results.appendingPathComponent("predictions.csv")).forEachRecord { fields, _ in
+        try CSVRecordReader(url: recording.results.appendingPathComponent("predictions.csv")).forEachRecord {
+            fields, _ in
             records.append(fields)
         }
         let header = try #require(records.first)
@@ -43,13 +44,17 @@ import Testing
         #expect(outcome.state == .succeeded)
         #expect(outcome.summary == ["files": 5, "faces": 4, "no_face": 2, "errors": 3])
         let rows = try csvRows(recording)
-        #expect(rows.map { URL(fileURLWithPath: $0["file"]!).lastPathComponent } == [
-            "broken.jpg", "group.jpg", "group.jpg", "group.jpg", "landscape.png", "tracked,frames.csv",
-            "tracked,frames.csv", "tracked,frames.csv", "absent.jpg",
-        ])
-        #expect(rows.map { $0["status"]! } == ["error", "ok", "ok", "ok", "no_face", "ok", "error", "no_face", "error"])
-        #expect(rows[1]["face"] == "0" && rows[1]["width"] == "100.0" && rows[3]["face"] == "2" && rows[3]["x"] == "40.0")
-        let expected = FixedPredictor.probabilities(firstValue: CountingExtractor.landmarks(name: "group.jpg", face: 1)[0])
+        #expect(
+            rows.map { URL(fileURLWithPath: $0["file"]!).lastPathComponent } == [
+                "broken.jpg", "group.jpg", "group.jpg", "group.jpg", "landscape.png", "tracked,frames.csv",
+                "tracked,frames.csv", "tracked,frames.csv", "absent.jpg",
+            ])
+        #expect(
+            rows.map { $0["status"]! } == ["error", "ok", "ok", "ok", "no_face", "ok", "error", "no_face", "error"])
+        #expect(
+            rows[1]["face"] == "0" && rows[1]["width"] == "100.0" && rows[3]["face"] == "2" && rows[3]["x"] == "40.0")
+        let expected = FixedPredictor.probabilities(
+            firstValue: CountingExtractor.landmarks(name: "group.jpg", face: 1)[0])
         let observed = ["anger", "happy", "sad"].map { Float(rows[2][$0]!)! }
         expectValuesWithin(0, observed: observed, expected: expected, input: "group.jpg face 1")
         #expect(rows[2]["top_probability"] == "0.5")

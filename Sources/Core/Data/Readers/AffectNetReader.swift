@@ -161,10 +161,13 @@ enum AffectNetReader {
         let boxValues = boxColumns.compactMap { name in
             columns[name].flatMap { try? NumericField.parse(fields[$0], column: name).get() }
         }
-        let box = boxValues.count == 4
-            ? FaceBox(x: Double(boxValues[0]), y: Double(boxValues[1]), width: Double(boxValues[2]),
+        let box =
+            boxValues.count == 4
+            ? FaceBox(
+                x: Double(boxValues[0]), y: Double(boxValues[1]), width: Double(boxValues[2]),
                 height: Double(boxValues[3])) : nil
-        return .success(Row(imagePath: imagePath, source: "", label: label, landmarks: landmarks, box: box, split: .train))
+        return .success(
+            Row(imagePath: imagePath, source: "", label: label, landmarks: landmarks, box: box, split: .train))
     }
 
     private static func parseExpression(_ text: String, classCount: Int) -> Result<Int, NumericFieldError> {
@@ -173,13 +176,16 @@ enum AffectNetReader {
             return .failure(NumericFieldError(reason: DroppedReason.missingValue.with("expression is empty")))
         }
         guard let code = Int(trimmed) else {
-            return .failure(NumericFieldError(reason: DroppedReason.notANumber.with("expression is '\(NumericField.clip(trimmed))'")))
+            return .failure(
+                NumericFieldError(
+                    reason: DroppedReason.notANumber.with("expression is '\(NumericField.clip(trimmed))'")))
         }
         if let name = excludedCodes[code] {
             return .failure(NumericFieldError(reason: DroppedReason.excludedLabel.with("expression \(code) (\(name))")))
         }
         if code == 7 && classCount == 7 {
-            return .failure(NumericFieldError(reason: DroppedReason.excludedLabel.with("expression 7 (contempt) with classes=7")))
+            return .failure(
+                NumericFieldError(reason: DroppedReason.excludedLabel.with("expression 7 (contempt) with classes=7")))
         }
         guard (0..<classCount).contains(code) else {
             return .failure(NumericFieldError(reason: DroppedReason.unknownLabel.with("expression \(code)")))

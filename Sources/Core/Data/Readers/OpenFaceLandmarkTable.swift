@@ -49,11 +49,15 @@ struct OpenFaceLandmarkTable {
             headerCount = header.count
 
             let points = 0..<LandmarkDataset.landmarkCount
-            let has3D = points.allSatisfy { indexOf["X_\($0)"] != nil && indexOf["Y_\($0)"] != nil && indexOf["Z_\($0)"] != nil }
+            let has3D = points.allSatisfy {
+                indexOf["X_\($0)"] != nil && indexOf["Y_\($0)"] != nil && indexOf["Z_\($0)"] != nil
+            }
             coordinateColumns = []
             coordinateNames = []
             for point in points {
-                let names = has3D ? (x: "X_\(point)", y: "Y_\(point)", z: "Z_\(point)") : (x: "x_\(point)", y: "y_\(point)", z: nil)
+                let names =
+                    has3D
+                    ? (x: "X_\(point)", y: "Y_\(point)", z: "Z_\(point)") : (x: "x_\(point)", y: "y_\(point)", z: nil)
                 guard let x = indexOf[names.x] else { throw .missingColumn(file: file, column: names.x) }
                 guard let y = indexOf[names.y] else { throw .missingColumn(file: file, column: names.y) }
                 coordinateColumns.append((x, y, names.z.flatMap { indexOf[$0] }))
@@ -92,7 +96,9 @@ struct OpenFaceLandmarkTable {
             var label: String?
             if let labelIndex {
                 let text = fields[labelIndex].trimmingCharacters(in: .whitespaces)
-                guard !text.isEmpty else { return .bad(line: line, reason: DroppedReason.missingValue.with("label is empty")) }
+                guard !text.isEmpty else {
+                    return .bad(line: line, reason: DroppedReason.missingValue.with("label is empty"))
+                }
                 label = text
             }
             return .face(line: line, landmarks: landmarks, label: label)

@@ -62,7 +62,8 @@ public enum InferJob {
             "predicted \(Int(summary["faces"] ?? 0)) faces in \(Int(summary["files"] ?? 0)) files; "
                 + "\(Int(summary["no_face"] ?? 0)) without a face, \(Int(summary["errors"] ?? 0)) errors")
         if stopped {
-            return WorkerOutcome(state: .interrupted, reason: "stopped on request; partial predictions written",
+            return WorkerOutcome(
+                state: .interrupted, reason: "stopped on request; partial predictions written",
                 summary: summary)
         }
         return WorkerOutcome(state: .succeeded, summary: summary)
@@ -129,8 +130,11 @@ public enum InferJob {
                         if pending.count == InferJob.batchSize { flush() }
                     case .bad(let line, let reason):
                         flush()
-                        let status: PredictionRow.Status = DroppedReason.code(of: reason) == "no_face" ? .noFace : .error
-                        rows.append(.failure(file: url.path, face: rowIndex, status: status, message: "line \(line): \(reason)"))
+                        let status: PredictionRow.Status =
+                            DroppedReason.code(of: reason) == "no_face" ? .noFace : .error
+                        rows.append(
+                            .failure(file: url.path, face: rowIndex, status: status, message: "line \(line): \(reason)")
+                        )
                     }
                 }
                 flush()
@@ -146,7 +150,8 @@ public enum InferJob {
         ) -> [PredictionRow] {
             guard !landmarks.isEmpty else { return [] }
             let classCount = predictor.classNames.count
-            let probabilities = predictor.predictProbabilities(landmarks: landmarks.flatMap { $0 }, count: landmarks.count)
+            let probabilities = predictor.predictProbabilities(
+                landmarks: landmarks.flatMap { $0 }, count: landmarks.count)
 
             return landmarks.indices.map { index in
                 let (file, face, box) = describe(index)
@@ -154,7 +159,8 @@ public enum InferJob {
                 guard probabilities.count == landmarks.count * classCount,
                     probabilities[start..<start + classCount].allSatisfy(\.isFinite)
                 else {
-                    return .failure(file: file, face: face, status: .error,
+                    return .failure(
+                        file: file, face: face, status: .error,
                         message: "the model gave no finite probabilities for this face")
                 }
                 let scores = Array(probabilities[start..<start + classCount])

@@ -25,7 +25,8 @@ struct PredictionTable {
 
     /// The CSV text.
     func csv() -> String {
-        let header = ["file", "face", "x", "y", "width", "height"] + classNames
+        let header =
+            ["file", "face", "x", "y", "width", "height"] + classNames
             + ["top_class", "top_probability", "status", "message"]
         var lines = [header.map(Self.escape).joined(separator: ",")]
         for row in rows {
@@ -35,10 +36,13 @@ struct PredictionTable {
             } else {
                 fields += ["", "", "", ""]
             }
-            fields += row.probabilities.isEmpty
+            fields +=
+                row.probabilities.isEmpty
                 ? Array(repeating: "", count: classNames.count) : row.probabilities.map(Self.number)
-            fields += [row.topClass ?? "", row.topProbability.map(Self.number) ?? "", row.status.rawValue,
-                row.message ?? ""]
+            fields += [
+                row.topClass ?? "", row.topProbability.map(Self.number) ?? "", row.status.rawValue,
+                row.message ?? "",
+            ]
             lines.append(fields.map(Self.escape).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -92,7 +96,8 @@ struct PredictionTable {
             try container.encode(row.file, forKey: .file)
             try container.encode(row.face, forKey: .face)
             try container.encode(row.box, forKey: .box)
-            let probabilities = row.probabilities.isEmpty
+            let probabilities =
+                row.probabilities.isEmpty
                 ? nil : Dictionary(zip(classNames, row.probabilities)) { first, _ in first }
             try container.encode(probabilities, forKey: .probabilities)
             try container.encode(row.topClass, forKey: .topClass)
