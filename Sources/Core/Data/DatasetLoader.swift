@@ -58,14 +58,37 @@ public enum DatasetLoader {
         return report
     }
 
+    /// Checks `spec` without reading its data: the builtin name, the options and their values, and
+    /// that the path exists and is a file or a folder as the reader needs. For refusing a job at
+    /// submit time; the path check sees the file system as the caller does.
+    public static func validate(_ spec: DatasetSpec) throws(DatasetLoadError) {
+        switch spec.kind {
+        case .builtin: _ = try BuiltinSettings(spec)
+        case .affectnet: _ = try AffectNetReader.Settings(spec)
+        case .ferg: _ = try FergReader.Settings(spec)
+        case .folder: _ = try ImageFolderReader.Settings(spec)
+        case .landmarks: _ = try LandmarkCSVReader.Settings(spec)
+        }
+    }
+
     /// The options `builtin:synthetic` takes.
     static let builtinOptions = ["samples", "seed"]
 
+    /// `builtin:synthetic?samples=N&seed=S`, checked.
+    struct BuiltinSettings {
+        var samples: Int
+        var seed: UInt64
+
+        init(_ spec: DatasetSpec) throws(DatasetLoadError) {
+            guard spec.location == "synthetic" else { throw .unknownBuiltin(spec.location) }
+            let options = try DatasetOptions(spec, known: DatasetLoader.builtinOptions)
+            samples = try options.integer("samples", default: 4000)
+            seed = UInt64(try options.integer("seed", default: 1))
+        }
+    }
+
     private static func loadBuiltin(_ spec: DatasetSpec) throws -> LandmarkDataset {
-        guard spec.location == "synthetic" else { throw DatasetLoadError.unknownBuiltin(spec.location) }
-        let options = try DatasetOptions(spec, known: builtinOptions)
-        let samples = try options.integer("samples", default: 4000)
-        let seed = UInt64(try options.integer("seed", default: 1))
-        return SyntheticExpressionDataset.make(samples: samples, seed: seed)
+        let settings = try BuiltinSettings(spec)
+        return SyntheticExpressionDataset.make(samples: settings.samples, seed: settings.seed)
     }
 }

@@ -56,6 +56,29 @@ import Testing
         }
     }
 
+    @Test func validate_checksNameOptionsAndPathsWithoutReadingData() throws {
+        let folder = try ScratchFolder("loader")
+        defer { folder.remove() }
+        let file = try folder.write("not even a csv", to: "faces.csv")
+
+        try DatasetLoader.validate(DatasetSpec(parsing: "builtin:synthetic?samples=10&seed=2"))
+        try DatasetLoader.validate(DatasetSpec(parsing: "ferg:\(folder.url.path)?test=0.2"))
+        try DatasetLoader.validate(DatasetSpec(parsing: "landmarks:\(file.path)?label=emotion"))
+        #expect(throws: DatasetLoadError.missingPath("/nonexistent/glare")) {
+            try DatasetLoader.validate(DatasetSpec(parsing: "folder:/nonexistent/glare"))
+        }
+        #expect(throws: DatasetLoadError.unknownBuiltin("other")) {
+            try DatasetLoader.validate(DatasetSpec(parsing: "builtin:other"))
+        }
+        #expect(throws: DatasetLoadError.badOptionValue(option: "landmarks", value: "both", expected: "csv or images"))
+        {
+            try DatasetLoader.validate(DatasetSpec(parsing: "affectnet:\(folder.url.path)?landmarks=both"))
+        }
+        #expect(throws: DatasetLoadError.missingPath("/nonexistent/images")) {
+            try DatasetLoader.validate(DatasetSpec(parsing: "affectnet:\(folder.url.path)?images=/nonexistent/images"))
+        }
+    }
+
     @Test func load_reportsExtractionProgressThenTheCounts() throws {
         let folder = try ScratchFolder("loader")
         defer { folder.remove() }

@@ -30,14 +30,31 @@ enum AffectNetReader {
     static let expressionColumn = "expression"
     static let boxColumns = ["face_x", "face_y", "face_width", "face_height"]
 
+    /// The spec's options and folder, checked.
+    struct Settings {
+        var root: URL
+        var classCount: Int
+        var fromImages: Bool
+        var imageFolderOption: String?
+        var validationFraction: Double
+        var seed: UInt64
+
+        init(_ spec: DatasetSpec) throws(DatasetLoadError) {
+            let options = try DatasetOptions(spec, known: AffectNetReader.knownOptions)
+            classCount = Int(try options.choice("classes", ["7", "8"], default: "8"))!
+            fromImages = try options.choice("landmarks", ["csv", "images"], default: "csv") == "images"
+            imageFolderOption = options["images"]
+            validationFraction = try options.fraction("validation", default: 0.1)
+            seed = UInt64(try options.integer("seed", default: 1))
+            root = try DatasetPaths.existingFolder(spec.location)
+            if let imageFolderOption { _ = try DatasetPaths.existingFolder(imageFolderOption) }
+        }
+    }
+
     /// Reads the dataset at `spec.location`.
     static func load(_ spec: DatasetSpec, context: DatasetLoadContext) throws -> LandmarkDataset {
-        let options = try DatasetOptions(spec, known: knownOptions)
-        let classCount = Int(try options.choice("classes", ["7", "8"], default: "8"))!
-        let fromImages = try options.choice("landmarks", ["csv", "images"], default: "csv") == "images"
-        let validationFraction = try options.fraction("validation", default: 0.1)
-        let seed = UInt64(try options.integer("seed", default: 1))
-        let root = try DatasetPaths.existingFolder(spec.location)
+        let settings = try Settings(spec)
+        let (classCount, fromImages, root) = (settings.classCount, settings.fromImages, settings.root)
         let files = try annotationFiles(in: root)
         let classNames = Array(expressionNames.prefix(classCount))
 
@@ -49,12 +66,12 @@ enum AffectNetReader {
 
         let trainingRows = rows.indices.filter { rows[$0].split == .train }
         let carved = StratifiedSplit.assign(
-            labels: trainingRows.map { rows[$0].label }, validationFraction: validationFraction, testFraction: 0,
-            seed: seed)
+            labels: trainingRows.map { rows[$0].label }, validationFraction: settings.validationFraction,
+            testFraction: 0, seed: settings.seed)
         for (position, index) in trainingRows.enumerated() { rows[index].split = carved[position] }
 
         if fromImages {
-            let imageRoot = try imageFolder(options["images"], root: root)
+            let imageRoot = try imageFolder(settings.imageFolderOption, root: root)
             let samples = rows.map { row in
                 ImageSample(
                     url: imageRoot.appendingPathComponent(row.imagePath), label: row.label, source: row.source,

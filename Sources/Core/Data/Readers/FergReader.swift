@@ -15,17 +15,30 @@ enum FergReader {
     /// FERG-DB's expressions, in class order.
     static let expressionNames = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 
+    /// The spec's options and folder, checked.
+    struct Settings {
+        var root: URL
+        var validationFraction: Double
+        var testFraction: Double
+        var seed: UInt64
+
+        init(_ spec: DatasetSpec) throws(DatasetLoadError) {
+            let options = try DatasetOptions(spec, known: FergReader.knownOptions)
+            validationFraction = try options.fraction("validation", default: 0.1)
+            testFraction = try options.fraction("test", default: 0.1)
+            guard validationFraction + testFraction < 1 else {
+                throw .badOptionValue(
+                    option: "validation", value: "\(validationFraction)", expected: "validation + test below 1")
+            }
+            seed = UInt64(try options.integer("seed", default: 1))
+            root = try DatasetPaths.existingFolder(spec.location)
+        }
+    }
+
     /// Reads the dataset at `spec.location`.
     static func load(_ spec: DatasetSpec, context: DatasetLoadContext) throws -> LandmarkDataset {
-        let options = try DatasetOptions(spec, known: knownOptions)
-        let validationFraction = try options.fraction("validation", default: 0.1)
-        let testFraction = try options.fraction("test", default: 0.1)
-        guard validationFraction + testFraction < 1 else {
-            throw DatasetLoadError.badOptionValue(
-                option: "validation", value: "\(validationFraction)", expected: "validation + test below 1")
-        }
-        let seed = UInt64(try options.integer("seed", default: 1))
-        let root = try DatasetPaths.existingFolder(spec.location)
+        let settings = try Settings(spec)
+        let root = settings.root
 
         var files: [(url: URL, label: Int)] = []
         var dropped: [DroppedItem] = []
@@ -54,7 +67,9 @@ enum FergReader {
 
         // Split the usable samples, not the files, so every split keeps each class's share exactly.
         dataset.splits = StratifiedSplit.assign(
-            labels: dataset.labels, validationFraction: validationFraction, testFraction: testFraction, seed: seed)
+            labels: dataset.labels, validationFraction: settings.validationFraction,
+            testFraction: settings.testFraction,
+            seed: settings.seed)
         return dataset
     }
 }

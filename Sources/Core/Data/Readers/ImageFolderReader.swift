@@ -9,10 +9,19 @@ enum ImageFolderReader {
     /// The options this reader takes.
     static let knownOptions: [String] = []
 
+    /// The spec's folder, checked (the reader takes no options).
+    struct Settings {
+        var root: URL
+
+        init(_ spec: DatasetSpec) throws(DatasetLoadError) {
+            _ = try DatasetOptions(spec, known: ImageFolderReader.knownOptions)
+            root = try DatasetPaths.existingFolder(spec.location)
+        }
+    }
+
     /// Reads the dataset at `spec.location`.
     static func load(_ spec: DatasetSpec, context: DatasetLoadContext) throws -> LandmarkDataset {
-        _ = try DatasetOptions(spec, known: knownOptions)
-        let root = try DatasetPaths.existingFolder(spec.location)
+        let root = try Settings(spec).root
         let classFolders = try DatasetPaths.sortedContents(of: root).filter(DatasetPaths.isFolder)
         guard !classFolders.isEmpty else {
             throw DatasetLoadError.nothingFound(path: root.path, expected: "class subfolders")

@@ -9,12 +9,24 @@ enum LandmarkCSVReader {
     /// The options this reader takes.
     static let knownOptions = ["label", "classes"]
 
+    /// The spec's options and file, checked.
+    struct Settings {
+        var url: URL
+        var labelColumn: String
+        var fixedClasses: [String]?
+
+        init(_ spec: DatasetSpec) throws(DatasetLoadError) {
+            let options = try DatasetOptions(spec, known: LandmarkCSVReader.knownOptions)
+            labelColumn = options["label"] ?? "label"
+            fixedClasses = try options.list("classes")
+            url = try DatasetPaths.existingFile(spec.location)
+        }
+    }
+
     /// Reads the file `spec.location`.
     static func load(_ spec: DatasetSpec) throws -> LandmarkDataset {
-        let options = try DatasetOptions(spec, known: knownOptions)
-        let url = try DatasetPaths.existingFile(spec.location)
-        let labelColumn = options["label"] ?? "label"
-        let fixedClasses = try options.list("classes")
+        let settings = try Settings(spec)
+        let (url, labelColumn, fixedClasses) = (settings.url, settings.labelColumn, settings.fixedClasses)
 
         var landmarks: [Float] = []
         var labelTexts: [String] = []
