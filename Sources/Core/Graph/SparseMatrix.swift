@@ -108,7 +108,16 @@ public struct SparseMatrix: Sendable, Equatable {
                             for entry in starts[row]..<starts[row + 1] {
                                 let weight = values[entry]
                                 let source = sampleInput + columns[entry] * features
-                                for feature in 0..<features { target[feature] += weight * source[feature] }
+                                var feature = 0
+                                while feature + Vector.width <= features {
+                                    let sum = Vector.load(target, feature) + weight * Vector.load(source, feature)
+                                    Vector.store(sum, target, feature)
+                                    feature += Vector.width
+                                }
+                                while feature < features {
+                                    target[feature] += weight * source[feature]
+                                    feature += 1
+                                }
                             }
                         }
                     }

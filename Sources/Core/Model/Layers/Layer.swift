@@ -43,7 +43,15 @@ enum TensorLoops {
         sums.update(repeating: 0, count: columns)
         for row in 0..<rows {
             let source = matrix + row * columns
-            for column in 0..<columns { sums[column] += source[column] }
+            var column = 0
+            while column + Vector.width <= columns {
+                Vector.store(Vector.load(sums, column) + Vector.load(source, column), sums, column)
+                column += Vector.width
+            }
+            while column < columns {
+                sums[column] += source[column]
+                column += 1
+            }
         }
     }
 
