@@ -109,6 +109,11 @@ public final class GlareNetwork {
     /// Every non-trainable state tensor (running statistics), in a fixed order.
     public var buffers: [(name: String, tensor: Tensor)] { allLayers.flatMap(\.buffers) }
 
+    /// Every tensor a model file stores: the parameters' values, then the buffers.
+    public var namedTensors: [(name: String, tensor: Tensor)] {
+        parameters.map { ($0.name, $0.value) } + buffers
+    }
+
     /// The number of trainable numbers.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
