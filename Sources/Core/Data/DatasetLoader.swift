@@ -72,23 +72,33 @@ public enum DatasetLoader {
     }
 
     /// The options `builtin:synthetic` takes.
-    static let builtinOptions = ["samples", "seed"]
+    static let builtinOptions = ["samples", "seed", "difficulty", "classes"]
 
-    /// `builtin:synthetic?samples=N&seed=S`, checked.
+    /// `builtin:synthetic?samples=N&seed=S&difficulty=standard|easy&classes=8|7`, checked.
     struct BuiltinSettings {
         var samples: Int
         var seed: UInt64
+        var generatorOptions: SyntheticExpressionDataset.Options
 
         init(_ spec: DatasetSpec) throws(DatasetLoadError) {
             guard spec.location == "synthetic" else { throw .unknownBuiltin(spec.location) }
             let options = try DatasetOptions(spec, known: DatasetLoader.builtinOptions)
             samples = try options.integer("samples", default: 4000)
             seed = UInt64(try options.integer("seed", default: 1))
+            let presets = SyntheticExpressionDataset.Options.presets.keys.sorted()
+            _ = try options.choice("difficulty", presets, default: "standard")
+            _ = try options.choice("classes", ["7", "8"], default: "8")
+            do {
+                generatorOptions = try SyntheticExpressionDataset.Options(specOptions: spec.options)
+            } catch {
+                throw .badOptionValue(option: "builtin", value: spec.description, expected: error.description)
+            }
         }
     }
 
     private static func loadBuiltin(_ spec: DatasetSpec) throws -> LandmarkDataset {
         let settings = try BuiltinSettings(spec)
-        return SyntheticExpressionDataset.make(samples: settings.samples, seed: settings.seed)
+        return SyntheticExpressionDataset.make(
+            samples: settings.samples, seed: settings.seed, options: settings.generatorOptions)
     }
 }

@@ -46,7 +46,7 @@ import Testing
         let expected: [Float] = (0..<68).flatMap { (point: Int) -> [Float] in
             [Float(point * 2) * 0.25, Float(point * 2 + 1) * 0.25, 0]
         }
-        expectValuesWithin(0, observed: firstFace, expected: expected, input: "training.csv row 2")
+        expectAllClose(firstFace, expected, tolerance: 0, "training.csv row 2")
         #expect(dataset.splits?.last == .test)
         let trainingSplits = dataset.splits?.prefix(20) ?? []
         #expect(trainingSplits.count { $0 == .validation } == 8, "round(n / 4) of each of the 8 classes (n = 3 or 2)")
@@ -123,9 +123,9 @@ import Testing
         let report = try load(folder, options: "?landmarks=images", extractor: extractor)
 
         #expect(report.dataset.count == 1)
-        expectValuesWithin(
-            0, observed: report.dataset.landmarks, expected: CountingExtractor.landmarks(name: "three.jpg", face: 2),
-            input: "three.jpg with box 42,22,76,76")
+        expectAllClose(
+            report.dataset.landmarks, CountingExtractor.landmarks(name: "three.jpg", face: 2), tolerance: 0,
+            "three.jpg with box 42,22,76,76")
         #expect(report.dataset.splits == [.test])
         #expect(report.droppedByReason == ["no_face": 1, "missing_file": 1])
         #expect(report.extraction?.extracted == 2)

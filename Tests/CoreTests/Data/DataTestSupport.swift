@@ -73,27 +73,6 @@ final class CountingExtractor: LandmarkExtracting {
     }
 }
 
-/// Checks that `observed` equals `expected` value by value within `tolerance`, printing the
-/// input, both arrays' first difference and the tolerance on failure.
-func expectValuesWithin(
-    _ tolerance: Float, observed: [Float], expected: [Float], input: String,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    guard observed.count == expected.count else {
-        Issue.record(
-            "input \(input): expected \(expected.count) values, observed \(observed.count)",
-            sourceLocation: sourceLocation)
-        return
-    }
-    for index in observed.indices where !(abs(observed[index] - expected[index]) <= tolerance) {
-        Issue.record(
-            Comment(
-                rawValue: "input \(input): value \(index) expected \(expected[index]), "
-                    + "observed \(observed[index]), tolerance \(tolerance)"), sourceLocation: sourceLocation)
-        return
-    }
-}
-
 /// 136 numbers for an AffectNet `facial_landmarks` field, x0;y0;x1;y1;...
 func affectNetLandmarkField(seed: Int, count: Int = 136) -> String {
     (0..<count).map { String(Float(seed) + Float($0) * 0.25) }.joined(separator: ";")

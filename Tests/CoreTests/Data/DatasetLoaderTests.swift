@@ -24,7 +24,9 @@ import Testing
         #expect(throws: DatasetLoadError.unknownOption(kind: "ferg", option: "sead", known: FergReader.knownOptions)) {
             try load("ferg:\(folder.url.path)?sead=3")
         }
-        #expect(throws: DatasetLoadError.unknownOption(kind: "builtin", option: "size", known: ["samples", "seed"])) {
+        #expect(
+            throws: DatasetLoadError.unknownOption(kind: "builtin", option: "size", known: DatasetLoader.builtinOptions)
+        ) {
             try load("builtin:synthetic?size=3")
         }
         let message = DatasetLoadError.unknownOption(kind: "ferg", option: "sead", known: FergReader.knownOptions)
@@ -37,6 +39,23 @@ import Testing
         defer { folder.remove() }
         #expect(throws: DatasetLoadError.badOptionValue(option: "classes", value: "6", expected: "7 or 8")) {
             try load("affectnet:\(folder.url.path)?classes=6")
+        }
+    }
+
+    @Test func load_builtinSynthetic_passesSamplesSeedAndGeneratorOptionsThrough() throws {
+        let dataset = try load("builtin:synthetic?samples=21&seed=3&classes=7&difficulty=easy")
+        let expected = SyntheticExpressionDataset.make(
+            samples: 21, seed: 3,
+            options: try SyntheticExpressionDataset.Options(specOptions: ["classes": "7", "difficulty": "easy"]))
+
+        #expect(dataset.count == 21)
+        #expect(dataset.classNames.count == 7)
+        #expect(dataset.labels == expected.labels)
+        expectAllClose(dataset.landmarks, expected.landmarks, tolerance: 0, "builtin:synthetic samples=21 seed=3")
+        #expect(
+            throws: DatasetLoadError.badOptionValue(option: "difficulty", value: "hard", expected: "easy or standard")
+        ) {
+            try load("builtin:synthetic?difficulty=hard")
         }
     }
 

@@ -29,9 +29,9 @@ import Testing
         #expect(report.droppedByReason == ["no_face": 1, "unreadable_image": 1])
         let garbage = try #require(report.dataset.dropped.first { $0.source.hasSuffix("e.jpg") })
         #expect(garbage.reason.hasPrefix("unreadable_image: not an image"))
-        expectValuesWithin(
-            0, observed: Array(report.dataset.landmarks[2 * 204..<3 * 204]),
-            expected: CountingExtractor.landmarks(name: "b.JPEG", face: 0), input: "b.JPEG, largest of two faces")
+        expectAllClose(
+            Array(report.dataset.landmarks[2 * 204..<3 * 204]), CountingExtractor.landmarks(name: "b.JPEG", face: 0),
+            tolerance: 0, "b.JPEG, largest of two faces")
         #expect(extractor.callCount == 5)
     }
 

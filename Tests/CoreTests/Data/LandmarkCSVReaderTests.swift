@@ -50,8 +50,7 @@ import Testing
         let expected: [Float] = (0..<68).flatMap { (point: Int) -> [Float] in
             [Float(1000 + point), Float(1000 + 68 + point), 0]
         }
-        expectValuesWithin(
-            0, observed: Array(report.dataset.landmarks[0..<204]), expected: expected, input: "faces.csv frame 1")
+        expectAllClose(Array(report.dataset.landmarks[0..<204]), expected, tolerance: 0, "faces.csv frame 1")
         #expect(report.dataset.sources[1] == "\(file.path):9")
         #expect(report.extraction == nil)
     }
@@ -101,7 +100,7 @@ import Testing
         let columns = ["X_0", "Y_0", "Z_0", "X_67", "Y_67", "Z_67"]
         let expected = columns.map { Float(values[header.firstIndex(of: $0)!])! }
         let observed = [0, 1, 2, 201, 202, 203].map { dataset.landmarks[$0] }
-        expectValuesWithin(0, observed: observed, expected: expected, input: "OpenFace_Test.csv row 2, \(columns)")
+        expectAllClose(observed, expected, tolerance: 0, "OpenFace_Test.csv row 2, \(columns)")
         #expect(dataset.landmarks[2] != 0, "depth comes from Z_0, not zero")
     }
 }

@@ -22,9 +22,9 @@ import Testing
             return
         }
         #expect(found.faces.count == 2)
-        expectValuesWithin(
-            0, observed: found.faces[1].landmarks, expected: CountingExtractor.landmarks(name: "a.jpg", face: 1),
-            input: "a.jpg face 1 read back from the cache")
+        expectAllClose(
+            found.faces[1].landmarks, CountingExtractor.landmarks(name: "a.jpg", face: 1), tolerance: 0,
+            "a.jpg face 1 read back from the cache")
     }
 
     @Test func faces_whenFileChanges_extractsAgain() throws {

@@ -65,7 +65,7 @@ import Testing
         let folder = try ScratchFolder("extract")
         defer { folder.remove() }
         let recording = RecordingJobContext(folder: folder.url)
-        #expect(throws: JobInputError.missingDataset(kind: .extract)) {
+        #expect(throws: RunnerInputError.missingDataset(kind: .extract)) {
             try ExtractJob.run(JobSpec(kind: .extract), context: recording.context)
         }
         #expect(throws: DatasetSpecError.unknownKind("imagenet")) {

@@ -56,7 +56,7 @@ import Testing
         let expected = FixedPredictor.probabilities(
             firstValue: CountingExtractor.landmarks(name: "group.jpg", face: 1)[0])
         let observed = ["anger", "happy", "sad"].map { Float(rows[2][$0]!)! }
-        expectValuesWithin(0, observed: observed, expected: expected, input: "group.jpg face 1")
+        expectAllClose(observed, expected, tolerance: 0, "group.jpg face 1")
         #expect(rows[2]["top_probability"] == "0.5")
         #expect(rows[5]["face"] == "0" && rows[5]["x"] == "" && rows[6]["face"] == "1")
         #expect(rows[6]["message"]?.hasPrefix("line 3: non_finite_value") == true)
@@ -119,11 +119,11 @@ import Testing
         let folder = try ScratchFolder("infer")
         defer { folder.remove() }
         let recording = RecordingJobContext(folder: folder.url)
-        #expect(throws: JobInputError.missingInputs) { try run([], in: recording) }
-        #expect(throws: JobInputError.unknownOption(kind: .infer, option: "biggest", known: ["largest"])) {
+        #expect(throws: RunnerInputError.missingInputs) { try run([], in: recording) }
+        #expect(throws: RunnerInputError.unknownOption(kind: .infer, option: "biggest", known: ["largest"])) {
             try run(["x.jpg"], options: ["biggest": "1"], in: recording)
         }
-        #expect(throws: JobInputError.missingModel(kind: .infer)) {
+        #expect(throws: RunnerInputError.missingModel(kind: .infer)) {
             try InferJob.run(JobSpec(kind: .infer, inputs: ["x.jpg"]), context: recording.context)
         }
     }

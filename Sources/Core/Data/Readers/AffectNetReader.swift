@@ -65,7 +65,7 @@ enum AffectNetReader {
         }
 
         let trainingRows = rows.indices.filter { rows[$0].split == .train }
-        let carved = StratifiedSplit.assign(
+        let carved = SplitAssignment.splits(
             labels: trainingRows.map { rows[$0].label }, validationFraction: settings.validationFraction,
             testFraction: 0, seed: settings.seed)
         for (position, index) in trainingRows.enumerated() { rows[index].split = carved[position] }

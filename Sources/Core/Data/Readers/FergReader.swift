@@ -66,7 +66,7 @@ enum FergReader {
         var dataset = try context.collect(samples, classNames: expressionNames, dropped: dropped)
 
         // Split the usable samples, not the files, so every split keeps each class's share exactly.
-        dataset.splits = StratifiedSplit.assign(
+        dataset.splits = SplitAssignment.splits(
             labels: dataset.labels, validationFraction: settings.validationFraction,
             testFraction: settings.testFraction,
             seed: settings.seed)

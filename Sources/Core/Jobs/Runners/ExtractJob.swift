@@ -20,7 +20,7 @@ public enum ExtractJob {
         _ spec: JobSpec, context: JobContext, extractorVersion: String,
         makeExtractor: @escaping LandmarkExtractorFactory
     ) throws -> WorkerOutcome {
-        guard let datasetText = spec.dataset else { throw JobInputError.missingDataset(kind: spec.kind) }
+        guard let datasetText = spec.dataset else { throw RunnerInputError.missingDataset(kind: spec.kind) }
         let datasetSpec = try DatasetSpec(parsing: datasetText)
         context.reportProgress(
             ProgressEvent(phase: "loading", time: Date().timeIntervalSince1970, message: "reading \(datasetText)"))

@@ -17,7 +17,7 @@ public enum InferJob {
     /// Runs `spec` in `context` and says how it ended. Throws only for errors that fail the job;
     /// the worker turns a thrown error into a `failed` outcome with the error's description.
     public static func run(_ spec: JobSpec, context: JobContext) throws -> WorkerOutcome {
-        guard let modelPath = spec.modelPath ?? spec.model else { throw JobInputError.missingModel(kind: .infer) }
+        guard let modelPath = spec.modelPath ?? spec.model else { throw RunnerInputError.missingModel(kind: .infer) }
         let model = try GlareModel.load(contentsOf: URL(fileURLWithPath: modelPath))
         return try run(
             spec, context: context, predictor: model, extractorVersion: FaceLandmarker.extractorVersion,
@@ -30,7 +30,7 @@ public enum InferJob {
         makeExtractor: @escaping LandmarkExtractorFactory
     ) throws -> WorkerOutcome {
         let largestOnly = try parseOptions(spec.options)
-        guard !spec.inputs.isEmpty else { throw JobInputError.missingInputs }
+        guard !spec.inputs.isEmpty else { throw RunnerInputError.missingInputs }
         let inputs = InferInputs(paths: spec.inputs)
         let cache = LandmarkCache(
             cacheDirectory: context.landmarkCacheDirectory, extractorVersion: extractorVersion,
@@ -70,7 +70,7 @@ public enum InferJob {
     }
 
     /// Whether `largest=1` was asked for; refuses unknown options.
-    private static func parseOptions(_ options: [String: String]) throws(JobInputError) -> Bool {
+    private static func parseOptions(_ options: [String: String]) throws(RunnerInputError) -> Bool {
         for key in options.keys.sorted() where !knownOptions.contains(key) {
             throw .unknownOption(kind: .infer, option: key, known: knownOptions)
         }

@@ -1,5 +1,5 @@
-/// A job spec that lacks what its kind needs, found by the runner.
-public enum JobInputError: Error, Equatable, CustomStringConvertible {
+/// An infer or extract job spec that lacks what its kind needs, found by the runner.
+public enum RunnerInputError: Error, Equatable, CustomStringConvertible {
     /// No dataset for a job that reads one.
     case missingDataset(kind: JobKind)
     /// No model for a job that uses one.
