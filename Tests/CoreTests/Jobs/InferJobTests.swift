@@ -115,7 +115,7 @@ import Testing
         #expect(extractor.callCount == 1)
     }
 
-    @Test func run_whenSpecIsIncomplete_throwsAClearError() throws {
+    @Test func run_whenSpecIsIncompleteOrFolderEmpty_throwsOrWritesAnErrorRow() throws {
         let folder = try ScratchFolder("infer")
         defer { folder.remove() }
         let recording = RecordingJobContext(folder: folder.url)
@@ -123,6 +123,11 @@ import Testing
         #expect(throws: RunnerInputError.unknownOption(kind: .infer, option: "biggest", known: ["largest"])) {
             try run(["x.jpg"], options: ["biggest": "1"], in: recording)
         }
+        try FileManager.default.createDirectory(at: folder.path("empty"), withIntermediateDirectories: true)
+        _ = try run([folder.path("empty").path], in: recording)
+        let rows = try csvRows(recording)
+        #expect(rows.count == 1 && rows[0]["status"] == "error")
+        #expect(rows.first?["message"] == "no .jpg, .jpeg, .png or .csv files in this folder")
         #expect(throws: RunnerInputError.missingModel(kind: .infer)) {
             try InferJob.run(JobSpec(kind: .infer, inputs: ["x.jpg"]), context: recording.context)
         }

@@ -5,7 +5,7 @@ import Foundation
 /// A folder is walked at any depth for `.jpg`, `.jpeg` and `.png` images and `.csv` landmark files
 /// (other files in a folder are passed over); a file named directly is read whatever its
 /// extension (`.csv` as landmarks, anything else as an image), so a mislabelled file gets its own
-/// error row. A path that does not exist becomes an error row. Each file is read once, in the
+/// error row. A path that does not exist, and a folder without such files, becomes an error row. Each file is read once, in the
 /// order given, folders in name order.
 struct InferInputs {
     /// A file to read.
@@ -36,7 +36,12 @@ struct InferInputs {
             let url = URL(fileURLWithPath: path).standardizedFileURL
             if DatasetPaths.isFolder(url) {
                 do {
-                    for file in try Self.files(under: url) where seen.insert(file.path).inserted {
+                    let files = try Self.files(under: url)
+                    if files.isEmpty {
+                        items.append(
+                            .missing(path: url.path, reason: "no .jpg, .jpeg, .png or .csv files in this folder"))
+                    }
+                    for file in files where seen.insert(file.path).inserted {
                         items.append(Self.item(for: file))
                     }
                 } catch {
