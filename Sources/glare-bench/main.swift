@@ -2,13 +2,20 @@ import Core
 import Foundation
 
 // glare-bench: thin command line over the benchmarks.
+let usage = """
+    usage: glare-bench model [--threads 1,2] [--batch-sizes 64,256,1024] [--no-peer]
+           glare-bench landmarks [--rounds N] [--side 512]
+
+    """
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
+    case "model":
+        try ModelBenchmarkCommand(arguments: Array(arguments.dropFirst())).run()
     case "landmarks":
         try LandmarkBenchmark(arguments: Array(arguments.dropFirst())).run()
     default:
-        FileHandle.standardError.write(Data("usage: glare-bench landmarks [--rounds N] [--side 512]\n".utf8))
+        FileHandle.standardError.write(Data(usage.utf8))
         exit(2)
     }
 } catch {
