@@ -12,7 +12,9 @@ extension EndToEnd {
             defer { harness.stop() }
 
             let id = try harness.submit(Trainings.long)
-            let running = try harness.waitForJob(id, timeout: .seconds(120)) { $0.state == .running && $0.progress != nil }
+            let running = try harness.waitForJob(id, timeout: .seconds(120)) {
+                $0.state == .running && $0.progress != nil
+            }
             let workerPid = try #require(running.pid, "a running job must record its worker's pid: \(running)")
 
             let cancel = try harness.ctl(["cancel", String(id)])

@@ -18,7 +18,8 @@ extension EndToEnd {
             try #require(trained.status == 0, "\(trained)\n\(harness.jobLog(trainId))")
 
             let infer = try harness.ctl(
-                ["infer", "--model", String(trainId), "--follow"] + images.map { photos.appendingPathComponent($0).path },
+                ["infer", "--model", String(trainId), "--follow"]
+                    + images.map { photos.appendingPathComponent($0).path },
                 timeout: .seconds(300))
             let inferId = try #require(infer.output.split(separator: "\n").first.flatMap { Int64($0) }, "\(infer)")
             #expect(infer.status == 0, "\(infer)\n\(harness.jobLog(inferId))")

@@ -60,7 +60,8 @@ extension DaemonConnection {
                 guard chunkName == name, chunkOffset == expectedOffset else {
                     throw .protocolError(
                         .invalidMessage(
-                            detail: "chunk of \(chunkName) at byte \(chunkOffset); expected \(name) at \(expectedOffset)"))
+                            detail:
+                                "chunk of \(chunkName) at byte \(chunkOffset); expected \(name) at \(expectedOffset)"))
                 }
                 try handle(data)
                 expectedOffset += Int64(data.count)

@@ -25,7 +25,9 @@ public final class DaemonConnection {
     /// Connects to the daemon at `socketPath` and exchanges hellos.
     ///
     /// - Parameter timeout: how long to wait for the daemon's hello.
-    public static func open(socketPath: String, timeout: Duration = .seconds(30)) throws(ClientError) -> DaemonConnection {
+    public static func open(
+        socketPath: String, timeout: Duration = .seconds(30)
+    ) throws(ClientError) -> DaemonConnection {
         let socket = try UnixSocket.connect(toPath: socketPath)
         return try DaemonConnection(socket: socket, socketPath: socketPath, timeout: timeout)
     }
@@ -43,7 +45,9 @@ public final class DaemonConnection {
             daemonHello = try Hello.read(from: payload)
         } catch {
             // A daemon refusing our hello answers with an error reply instead of its own hello.
-            if let reply = try? FrameDecoder.decode(Reply.self, from: payload), case .error(let code, let message) = reply {
+            if let reply = try? FrameDecoder.decode(Reply.self, from: payload),
+                case .error(let code, let message) = reply
+            {
                 throw .errorReply(ErrorReply(code: code, message: message))
             }
             throw .protocolError(error)
@@ -95,7 +99,8 @@ public final class DaemonConnection {
     }
 
     /// Reads until a whole frame is buffered; nil when `timeout` passed first.
-    private func nextPayload(timeout: Duration?, waitingFor: String = "the daemon's hello") throws(ClientError) -> Data? {
+    private func nextPayload(timeout: Duration?, waitingFor: String = "the daemon's hello") throws(ClientError) -> Data?
+    {
         let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
             do {

@@ -65,10 +65,12 @@ public final class UnixSocket {
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var written = 0
             while written < buffer.count {
-                let count = send(fileDescriptor, buffer.baseAddress! + written, buffer.count - written, Int32(MSG_NOSIGNAL))
+                let count = send(
+                    fileDescriptor, buffer.baseAddress! + written, buffer.count - written, Int32(MSG_NOSIGNAL))
                 if count < 0 {
                     if errno == EINTR { continue }
-                    failure = errno == EPIPE || errno == ECONNRESET
+                    failure =
+                        errno == EPIPE || errno == ECONNRESET
                         ? .connectionClosed(whileWaitingFor: "a request to be sent")
                         : .system(operation: "send", errno: errno)
                     return

@@ -95,7 +95,8 @@ struct DaemonConnectionStreamTests {
         }
         let connection = try daemon.connect()
         var received = Data()
-        let count = try connection.fetchFile(id: 3, name: "model.glare") { data throws(ClientError) in received += data }
+        let count = try connection.fetchFile(id: 3, name: "model.glare") { data throws(ClientError) in received += data
+        }
         #expect(count == Int64(content.count))
         #expect(received == content)
         #expect(try connection.status().version == "test")

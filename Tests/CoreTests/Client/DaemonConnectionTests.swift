@@ -25,7 +25,8 @@ struct DaemonConnectionTests {
         let connection = try daemon.connect()
         #expect(connection.daemonHello.software == "fake-glared")
 
-        let submitted = try connection.submit(JobSpec(kind: .train, dataset: "builtin:synthetic"), priority: 3, after: [7])
+        let submitted = try connection.submit(
+            JobSpec(kind: .train, dataset: "builtin:synthetic"), priority: 3, after: [7])
         #expect(submitted.id == 12)
         #expect(try connection.show(id: 12) == DaemonConnectionTests.record)
         try daemon.finish()
@@ -63,7 +64,10 @@ struct DaemonConnectionTests {
             _ = try peer.receivePayload()
             try peer.send(Reply.error(code: .versionMismatch, message: "protocol version 1 is not supported"))
         }
-        #expect(throws: ClientError.errorReply(ErrorReply(code: .versionMismatch, message: "protocol version 1 is not supported"))) {
+        #expect(
+            throws: ClientError.errorReply(
+                ErrorReply(code: .versionMismatch, message: "protocol version 1 is not supported"))
+        ) {
             try daemon.connect()
         }
         try daemon.finish()
@@ -113,7 +117,9 @@ struct DaemonConnectionTests {
             try peer.sendRaw([0x7F, 0xFF, 0xFF, 0xFF])
         }
         let connection = try daemon.connect()
-        #expect(throws: ClientError.protocolError(.frameTooLarge(length: 0x7FFF_FFFF, limit: WireProtocol.maximumFrameSize))) {
+        #expect(
+            throws: ClientError.protocolError(.frameTooLarge(length: 0x7FFF_FFFF, limit: WireProtocol.maximumFrameSize))
+        ) {
             try connection.models()
         }
         try daemon.finish()

@@ -17,6 +17,8 @@ struct SocketLocatorTests {
 
         let noUserSocket = SocketLocator(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"]) { _ in false }
         #expect(noUserSocket.socketPath(explicit: nil) == SocketLocator.systemSocketPath)
-        #expect(SocketLocator(environment: ["GLARE_SOCKET": ""]) { _ in false }.socketPath(explicit: "") == "/run/glare/glared.sock")
+        #expect(
+            SocketLocator(environment: ["GLARE_SOCKET": ""]) { _ in false }.socketPath(explicit: "")
+                == "/run/glare/glared.sock")
     }
 }

@@ -178,7 +178,8 @@ final class DaemonHarness {
             Thread.sleep(forTimeInterval: interval)
         }
         throw Failure(
-            description: "job \(id) did not reach the expected condition in \(timeout); last: \(String(describing: last))\n"
+            description:
+                "job \(id) did not reach the expected condition in \(timeout); last: \(String(describing: last))\n"
                 + daemonLog())
     }
 

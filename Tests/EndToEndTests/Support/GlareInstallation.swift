@@ -27,7 +27,9 @@ enum GlareInstallation {
 
         for directory in candidates {
             let names = ["glared", "glarectl", "glare-worker"]
-            if names.allSatisfy({ FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0).path) }) {
+            if names.allSatisfy({
+                FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0).path)
+            }) {
                 return directory
             }
         }

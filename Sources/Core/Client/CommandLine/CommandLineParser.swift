@@ -85,7 +85,9 @@ public struct CommandLineParser: Sendable {
 
     /// The help text listing every command, the global options and the epilogue.
     public var mainHelp: String {
-        var lines = ["usage: \(programName) [--socket PATH] COMMAND [OPTIONS] [ARGUMENTS]", "", summary, "", "commands:"]
+        var lines = [
+            "usage: \(programName) [--socket PATH] COMMAND [OPTIONS] [ARGUMENTS]", "", summary, "", "commands:",
+        ]
         let width = (commands.map(\.name.count).max() ?? 0) + 2
         for command in commands {
             lines.append("  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.summary)
@@ -149,7 +151,9 @@ public struct CommandLineParser: Sendable {
         if let inlineValue {
             value = inlineValue
         } else {
-            guard index < arguments.count else { throw .missingValue(option: "--\(option.name)", command: command.name) }
+            guard index < arguments.count else {
+                throw .missingValue(option: "--\(option.name)", command: command.name)
+            }
             value = arguments[index]
             index += 1
         }

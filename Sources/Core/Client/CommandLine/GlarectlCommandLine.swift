@@ -6,7 +6,8 @@ public enum GlarectlCommandLine {
         summary: "submit and follow glare jobs (train, evaluate, infer, extract) on glared.",
         commands: commands,
         globalOptions: [
-            OptionDefinition("socket", .value(placeholder: "PATH"), help: "glared's socket (default: see glarectl --help)")
+            OptionDefinition(
+                "socket", .value(placeholder: "PATH"), help: "glared's socket (default: see glarectl --help)")
         ],
         epilogue: epilogue)
 
@@ -44,14 +45,16 @@ public enum GlarectlCommandLine {
                 "reader options follow a '?', e.g. builtin:synthetic?samples=4000&seed=7.",
             ]),
         CommandDefinition(
-            "evaluate", summary: "measure a trained model on a dataset", options: [modelOption, datasetOption] + submitOptions),
+            "evaluate", summary: "measure a trained model on a dataset",
+            options: [modelOption, datasetOption] + submitOptions),
         CommandDefinition(
             "infer", summary: "predict the expression of every face in images or landmark files",
             positionals: PositionalDefinition("FILE|DIR", minimum: 1, maximum: nil),
             options: [modelOption] + submitOptions,
             details: ["the predictions (one row per face) are the job's results: glarectl result ID --print"]),
         CommandDefinition(
-            "extract", summary: "extract a dataset's landmarks into the cache", options: [datasetOption] + submitOptions),
+            "extract", summary: "extract a dataset's landmarks into the cache", options: [datasetOption] + submitOptions
+        ),
         CommandDefinition(
             "list", summary: "list your waiting and running jobs",
             options: [OptionDefinition("all", short: "a", help: "include finished jobs"), jsonOption]),
@@ -70,7 +73,8 @@ public enum GlarectlCommandLine {
             "result", summary: "list or download a job's result files", positionals: oneJob,
             options: [
                 OptionDefinition("output", short: "o", .value(placeholder: "DIR"), help: "download the files into DIR"),
-                OptionDefinition("file", .repeatedValue(placeholder: "NAME"), help: "only this file (with -o or --print)"),
+                OptionDefinition(
+                    "file", .repeatedValue(placeholder: "NAME"), help: "only this file (with -o or --print)"),
                 OptionDefinition(
                     "print", help: "write a file to standard output (default: predictions.csv, else metrics.json)"),
                 jsonOption,

@@ -60,7 +60,8 @@ public enum JobText {
         if let epochs = spec.epochs { fields.append(("epochs", String(epochs))) }
         if let variant = spec.variant { fields.append(("variant", variant)) }
         if !spec.options.isEmpty {
-            fields.append(("options", spec.options.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")))
+            fields.append(
+                ("options", spec.options.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")))
         }
         return fields
     }
