@@ -19,11 +19,9 @@ extension Glarectl {
     func logs() throws -> ExitStatus {
         let follow = arguments.has("follow")
         let id = try singleJobId()
-        let display = FollowDisplay(isTerminal: false)
         _ = try connect().streamLog(id: id, follow: follow) { event throws(ClientError) in
-            if case .chunk(let data, _) = event { display.log(data) }
+            if case .chunk(let data, _) = event { Console.out(bytes: data) }
         }
-        display.finishLog()
         return .success
     }
 

@@ -16,9 +16,7 @@ extension Glarectl {
             guard let file = chosen.first else {
                 throw ClientError.errorReply(ErrorReply(code: .notFound, message: "job \(id) has no result to print"))
             }
-            let display = FollowDisplay(isTerminal: false)
-            try connection.fetchFile(id: id, name: file.name) { data throws(ClientError) in display.log(data) }
-            display.finishLog()
+            try connection.fetchFile(id: id, name: file.name) { data throws(ClientError) in Console.out(bytes: data) }
         } else if let output = arguments.value("output") {
             let directory = JobSubmission.absolutePath(output, in: FileManager.default.currentDirectoryPath)
             for file in chosen {
