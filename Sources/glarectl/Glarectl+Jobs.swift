@@ -19,8 +19,13 @@ extension Glarectl {
     func logs() throws -> ExitStatus {
         let follow = arguments.has("follow")
         let id = try singleJobId()
-        _ = try connect().streamLog(id: id, follow: follow) { event throws(ClientError) in
+        let write: (DaemonConnection.LogEvent) throws(ClientError) -> Void = { event throws(ClientError) in
             if case .chunk(let data, _) = event { Console.out(bytes: data) }
+        }
+        if follow {
+            _ = try LogFollower(connect: connect).follow(id: id, handle: write)
+        } else {
+            _ = try connect().streamLog(id: id, follow: false, handle: write)
         }
         return .success
     }
@@ -42,7 +47,10 @@ extension Glarectl {
 
     func wait() throws -> ExitStatus {
         let ids = try arguments.positionalJobIds()
-        let items = try connect().wait(ids: ids)
+        // A wait outlives a daemon restart: the request is asked again on a new connection.
+        let items = try Reconnector(connect: connect).call { connection throws(ClientError) in
+            try connection.wait(ids: ids)
+        }
         if arguments.has("json") { Console.out(JSONText.encode(items)) }
         var status = ExitStatus.success
         for item in items {

@@ -18,26 +18,20 @@ extension Glarectl {
     }
 
     /// Streams the job's log to standard output with a progress line on standard error, until
-    /// the job ends. Success if it succeeded; otherwise its outcome on standard error.
+    /// the job ends, across daemon restarts. Success if it succeeded; otherwise its outcome on
+    /// standard error.
     func follow(_ id: Int64, connection: DaemonConnection) throws -> ExitStatus {
         let display = FollowDisplay(isTerminal: Console.errorIsTerminal)
         // Progress comes from `show` on a second connection; the first is busy with the log stream.
-        let progressConnection = try connect()
-        var lastPoll = ContinuousClock.now - .seconds(10)
-
-        func pollProgress() throws(ClientError) {
-            guard ContinuousClock.now - lastPoll >= .seconds(1) else { return }
-            lastPoll = .now
-            display.showProgress(try progressConnection.show(id: id).progress)
-        }
-
-        _ = try connection.streamLog(id: id, follow: true, idleInterval: .seconds(1)) { event throws(ClientError) in
+        let progress = ProgressPoller(connect: connect)
+        let follower = LogFollower(connect: connect)
+        _ = try follower.follow(id: id, using: connection, idleInterval: .seconds(1)) { event throws(ClientError) in
             if case .chunk(let data, _) = event { display.log(data) }
-            try pollProgress()
+            display.showProgress(progress.poll(id))
         }
         display.finishLog()
 
-        let job = try progressConnection.show(id: id)
+        let job = try connect().show(id: id)
         display.showFinal(job.progress)
         guard job.state == .succeeded else {
             Console.message(JobText.outcome(job))
