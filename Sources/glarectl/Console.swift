@@ -10,6 +10,13 @@ enum Console {
     /// Whether standard error is a terminal, so a progress line can be rewritten in place.
     static let errorIsTerminal = isatty(STDERR_FILENO) == 1
 
+    /// The terminal's width for the progress line.
+    // TODO(terminal-width): ask the terminal (ioctl TIOCGWINSZ needs a C shim, ioctl being variadic);
+    // until then $COLUMNS, which shells set but do not export, or 80.
+    static var terminalWidth: Int {
+        Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+    }
+
     /// Writes `text` to standard output.
     static func out(_ text: String) { write(Array(text.utf8), to: STDOUT_FILENO) }
 

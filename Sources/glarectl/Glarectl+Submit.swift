@@ -21,7 +21,9 @@ extension Glarectl {
     /// the job ends, across daemon restarts. Success if it succeeded; otherwise its outcome on
     /// standard error.
     func follow(_ id: Int64, connection: DaemonConnection) throws -> ExitStatus {
-        let display = FollowDisplay(isTerminal: Console.errorIsTerminal)
+        let display = FollowDisplay(
+            isTerminal: Console.errorIsTerminal, terminalWidth: Console.terminalWidth,
+            writeOutput: { Console.out(bytes: $0) }, writeError: Console.error)
         // Progress comes from `show` on a second connection; the first is busy with the log stream.
         let progress = ProgressPoller(connect: connect)
         let follower = LogFollower(connect: connect)
