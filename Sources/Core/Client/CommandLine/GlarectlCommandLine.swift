@@ -56,7 +56,7 @@ public enum GlarectlCommandLine {
             "extract", summary: "extract a dataset's landmarks into the cache", options: [datasetOption] + submitOptions
         ),
         CommandDefinition(
-            "list", summary: "list your waiting and running jobs",
+            "list", summary: "list waiting and running jobs",
             options: [OptionDefinition("all", short: "a", help: "include finished jobs"), jsonOption]),
         CommandDefinition("show", summary: "show one job", positionals: oneJob, options: [jsonOption]),
         CommandDefinition(
