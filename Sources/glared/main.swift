@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Glibc
+import Synchronization
 
 // glared: parse, wire, report. Everything it does lives in Core (Daemon and Core/System).
 
@@ -10,13 +11,6 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
     exit(status)
 }
 
-// Signals are blocked before any thread exists, so every thread inherits the mask and the signal
-// thread's sigwait receives them; none can arrive before the handler is ready.
-do {
-    try SignalWaiter.blockInThisThread([SIGTERM, SIGINT, SIGHUP])
-} catch {
-    fail("\(error)")
-}
 SignalWaiter.ignoreBrokenPipes()
 umask(0o077)
 
@@ -57,11 +51,36 @@ if inheritedListener == nil {
         atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
 }
 
+/// The daemon, once built, for the signal thread; a stop that arrives earlier is remembered.
+final class DaemonSlot: Sendable {
+    let state = Mutex<(daemon: Daemon?, stopRequested: Bool)>((nil, false))
+}
+let slot = DaemonSlot()
+
+// Handlers go in before the daemon starts, so a SIGTERM during start-up is not fatal: it is
+// honoured as soon as the daemon is up.
+do {
+    try SignalWaiter.start([SIGTERM, SIGINT, SIGHUP]) { signal in
+        let daemon = slot.state.withLock { state -> Daemon? in
+            if signal != SIGHUP && state.daemon == nil { state.stopRequested = true }
+            return state.daemon
+        }
+        if signal == SIGHUP {
+            daemon?.reload()
+        } else {
+            daemon?.stop()
+        }
+    }
+} catch {
+    fail("\(error)")
+}
+
 let daemon: Daemon
 do {
     let options = DaemonOptions(
         stateDirectory: URL(fileURLWithPath: paths.stateDirectory, isDirectory: true), socketPath: paths.socketPath,
-        configuration: configuration, launcher: LocalJobLauncher(workerExecutable: LocalJobLauncher.workerBesideExecutable()),
+        configuration: configuration,
+        launcher: LocalJobLauncher(workerExecutable: LocalJobLauncher.workerBesideExecutable()),
         log: log, inheritedListener: inheritedListener, configurationFile: source, environment: environment)
     daemon = try Daemon(options: options)
     try daemon.start()
@@ -70,12 +89,10 @@ do {
     fail("\(error)")
 }
 
-SignalWaiter.start([SIGTERM, SIGINT, SIGHUP]) { signal in
-    if signal == SIGHUP {
-        daemon.reload()
-    } else {
-        daemon.stop()
-    }
+let stopRequestedEarly = slot.state.withLock { state -> Bool in
+    state.daemon = daemon
+    return state.stopRequested
 }
+if stopRequestedEarly { daemon.stop() }
 daemon.waitUntilStopped()
 exit(0)

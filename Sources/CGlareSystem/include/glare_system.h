@@ -30,4 +30,9 @@ int glare_install_stop_handler(int signal_number);
 /// Whether the handler has run: 1 once the signal arrived, else 0.
 int glare_stop_requested(void);
 
+/// Installs handlers for `signal_numbers` that write each signal's number as one byte to a pipe
+/// (the self-pipe pattern: async-signal-safe, independent of thread signal masks).
+/// Returns the pipe's read end (blocking, close-on-exec), or -1 with errno set.
+int glare_signal_pipe_install(const int *signal_numbers, int count);
+
 #endif

@@ -1,37 +1,34 @@
+import CGlareSystem
 import Foundation
 import Glibc
 
-/// Delivers chosen signals to a handler on a thread of its own, through `sigwait`.
+/// Delivers chosen signals to a handler on a thread of its own.
 ///
-/// `blockInThisThread` must run on the main thread before any other thread starts, so every
-/// thread inherits the mask and the signals stay pending until the waiter takes them; none can be
-/// lost between start-up and the handler being ready, and no handler runs in signal context.
-/// Children spawned with `ProcessSpawner` get an empty mask back.
+/// The signal handlers (in the `CGlareSystem` shim) only write the signal's number to a pipe, the
+/// one thing a handler may safely do; a thread reads the pipe and calls the Swift handler. This
+/// works whatever threads the runtime started and whatever their signal masks are. Children
+/// spawned with `ProcessSpawner` get default dispositions back.
 public enum SignalWaiter {
-    /// Blocks `signals` in the calling thread (and in threads it starts later).
-    public static func blockInThisThread(_ signals: [Int32]) throws(SystemCallError) {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in signals { sigaddset(&set, signal) }
-        let result = pthread_sigmask(SIG_BLOCK, &set, nil)
-        guard result == 0 else { throw SystemCallError("pthread_sigmask", code: result) }
-    }
-
     /// Ignores SIGPIPE for the process: a vanished peer becomes an EPIPE error on its connection.
     public static func ignoreBrokenPipes() {
         _ = signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Starts a thread that waits for `signals` forever and calls `handler` with each one.
-    public static func start(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+    /// Installs the handlers for `signals` and starts the thread that calls `handler` with each one.
+    public static func start(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) throws(SystemCallError) {
+        let readEnd = signals.withUnsafeBufferPointer { glare_signal_pipe_install($0.baseAddress, Int32($0.count)) }
+        guard readEnd >= 0 else { throw SystemCallError("install signal handlers") }
         let thread = Thread {
-            var set = sigset_t()
-            sigemptyset(&set)
-            for signal in signals { sigaddset(&set, signal) }
+            var byte: UInt8 = 0
             while true {
-                var received: Int32 = 0
-                let result = sigwait(&set, &received)
-                if result == 0 { handler(received) }
+                let count = read(readEnd, &byte, 1)
+                if count == 1 {
+                    handler(Int32(byte))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
             }
         }
         thread.name = "glare-signals"
