@@ -38,6 +38,7 @@ public final class Daemon: Sendable {
         var draining = false
         var stopping = false
         var stopped = false
+        var schedulerRunning = false
         var workers: [Int64: SupervisedWorker] = [:]
         var lastStatusLine = ""
         var lastWatchdogPing = 0.0
@@ -102,7 +103,12 @@ public final class Daemon: Sendable {
         runtime.withLock { $0.watchdogInterval = watchdog }
 
         startThread(named: "glare-accept") { [self] in acceptLoop(listener) }
-        startThread(named: "glare-scheduler") { [self] in schedulerLoop() }
+        runtime.withLock { $0.schedulerRunning = true }
+        startThread(named: "glare-scheduler") { [self] in
+            schedulerLoop()
+            runtime.withLock { $0.schedulerRunning = false }
+            jobChanges.notify()
+        }
 
         log.notice(
             "glared started",
@@ -151,6 +157,12 @@ public final class Daemon: Sendable {
         }
         schedulerWake.notify()
 
+        // A launch in progress finishes first, so every worker that exists is known when they are stopped.
+        while runtime.withLock({ $0.schedulerRunning }) {
+            let seen = jobChanges.current
+            if !runtime.withLock({ $0.schedulerRunning }) { break }
+            jobChanges.wait(after: seen, timeout: 0.1)
+        }
         stopAllWorkers()
 
         runtime.withLock { $0.stopped = true }

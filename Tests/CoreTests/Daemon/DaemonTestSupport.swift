@@ -73,6 +73,13 @@ final class DaemonHarness: Sendable {
         return client
     }
 
+    /// The job's log so far ("" before it exists).
+    func log(of id: Int64) throws -> String {
+        let url = daemon.files.directory(of: id).log
+        guard FileManager.default.fileExists(atPath: url.path) else { return "" }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
     /// Stops the daemon and deletes the directory.
     func tearDown() {
         daemon.stop()
