@@ -41,6 +41,13 @@ public struct JobFiles: Sendable {
 
     /// Creates the state, jobs and cache directories when missing.
     public func prepareStateDirectory() throws(SystemCallError) {
+        // Parents (`~/.local/state` for a user's daemon) may be missing; they get ordinary modes.
+        let parent = stateDirectory.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw SystemCallError("create \(parent.path)", code: EACCES)
+        }
         try makeDirectory(stateDirectory.path, mode: 0o711)
         try makeDirectory(jobsDirectory.path, mode: 0o711)
         try makeDirectory(stateDirectory.appendingPathComponent("cache").path, mode: 0o711)
