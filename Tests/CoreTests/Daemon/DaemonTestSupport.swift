@@ -107,6 +107,11 @@ final class RawClient {
         connection = try SocketConnection.connect(toPath: path)
     }
 
+    /// A client on one end of a connected pair (the other end given to the daemon's code directly).
+    init(adopting connection: SocketConnection) {
+        self.connection = connection
+    }
+
     /// Sends a hello and reads the daemon's.
     func helloExchange() throws {
         try send(Hello(software: "test"))
