@@ -1,0 +1,98 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Core
+
+/// sd_notify and the watchdog, received on our own datagram socket through `NOTIFY_SOCKET`
+/// (PID 1 here is not systemd). Serialized: the variables are the process's.
+@Suite("systemd notifications", .serialized)
+struct SystemdNotifierTests {
+    /// A bound datagram socket that stands in for systemd's notification socket.
+    final class FakeManager {
+        let path: String
+        let descriptor: Int32
+
+        init() throws {
+            path = "/tmp/glare-notify-\(UUID().uuidString.prefix(8)).sock"
+            descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            var address = try SocketAddress.make(path: path)
+            let result = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            guard result == 0 else { throw SystemCallError("bind \(path)") }
+        }
+
+        /// The next datagram, waiting up to a second.
+        func receive() -> String? {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 1000) == 1 else { return nil }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count >= 0 else { return nil }
+            return String(decoding: buffer[0..<count], as: UTF8.self)
+        }
+
+        deinit {
+            close(descriptor)
+            unlink(path)
+        }
+    }
+
+    @Test func ready_sendsReadyAndStatus() throws {
+        let manager = try FakeManager()
+        setenv("NOTIFY_SOCKET", manager.path, 1)
+        defer { unsetenv("NOTIFY_SOCKET") }
+
+        #expect(try SystemdNotifier.ready(status: "0 running, 2 queued"))
+        #expect(manager.receive() == "READY=1\nSTATUS=0 running, 2 queued")
+        #expect(try SystemdNotifier.stopping(status: "stopping"))
+        #expect(manager.receive() == "STOPPING=1\nSTATUS=stopping")
+    }
+
+    @Test func notify_withoutManager_returnsFalse() throws {
+        unsetenv("NOTIFY_SOCKET")
+        #expect(try SystemdNotifier.notify("READY=1") == false)
+    }
+
+    @Test func watchdogInterval_isHalfOfWatchdogUsec() throws {
+        setenv("WATCHDOG_USEC", "3000000", 1)
+        setenv("WATCHDOG_PID", String(getpid()), 1)
+        defer {
+            unsetenv("WATCHDOG_USEC")
+            unsetenv("WATCHDOG_PID")
+        }
+        #expect(try SystemdNotifier.watchdogPingInterval() == 1.5)
+
+        setenv("WATCHDOG_PID", String(getpid() + 1), 1)
+        #expect(try SystemdNotifier.watchdogPingInterval() == nil)
+    }
+
+    @Test func watchdogInterval_withoutWatchdog_isNil() throws {
+        unsetenv("WATCHDOG_USEC")
+        #expect(try SystemdNotifier.watchdogPingInterval() == nil)
+    }
+
+    @Test func daemon_sendsReadyWithCountsThenStopping() throws {
+        let manager = try FakeManager()
+        setenv("NOTIFY_SOCKET", manager.path, 1)
+        defer { unsetenv("NOTIFY_SOCKET") }
+        let directory = URL(fileURLWithPath: "/tmp/glare-notify-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let daemon = try Daemon(
+            options: DaemonOptions(
+                stateDirectory: directory.appendingPathComponent("state"),
+                socketPath: directory.appendingPathComponent("s.sock").path,
+                launcher: LocalJobLauncher(workerExecutable: "/bin/false"), log: JournalLog(destination: .discard),
+                environment: [:], notifiesSystemd: true))
+        try daemon.start()
+        #expect(manager.receive() == "READY=1\nSTATUS=0 running, 0 queued, 0 interrupted")
+        daemon.stop()
+        var messages: [String] = []
+        while let message = manager.receive() { messages.append(message) }
+        #expect(messages.contains { $0.hasPrefix("STOPPING=1") }, "received: \(messages)")
+    }
+}
