@@ -9,7 +9,8 @@ extension Glarectl {
             Console.out(JSONText.encode(report))
             return .success
         }
-        var lines = ["glared \(report.version)\(report.draining ? ", draining (not starting jobs)" : "")"]
+        // The version names the software itself, for example "glared 0.1.0".
+        var lines = [report.version + (report.draining ? ", draining (not starting jobs)" : "")]
         let counts = JobState.allCases.map { "\($0.rawValue) \(report.counts[$0] ?? 0)" }
         lines.append("jobs: " + counts.joined(separator: ", "))
         if !report.parallelism.isEmpty {

@@ -21,7 +21,7 @@ final class DaemonHarness {
     /// The executables' directory.
     let binaries: URL
 
-    private var daemon: Process?
+    private var daemon: DaemonProcess?
     private var invocations = 0
 
     init() throws {
@@ -35,36 +35,34 @@ final class DaemonHarness {
     }
 
     deinit {
-        if let daemon, daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+        // The daemon's own deinit kills it if it still runs.
+        daemon = nil
         if ProcessInfo.processInfo.environment["GLARE_KEEP_E2E"] == nil {
             try? FileManager.default.removeItem(at: directory)
         }
     }
 
     /// The daemon's process id while it runs.
-    var daemonProcessIdentifier: Int32? { daemon?.isRunning == true ? daemon?.processIdentifier : nil }
+    var daemonProcessIdentifier: Int32? { daemon?.isRunning == true ? daemon?.pid : nil }
 
     /// Starts glared and waits until it answers a hello on its socket.
     func start(timeout: Duration = .seconds(30)) throws {
-        let process = Process()
-        process.executableURL = binaries.appendingPathComponent("glared")
-        process.arguments = ["--state-dir", stateDirectory.path, "--socket", socketPath]
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         environment.removeValue(forKey: "NOTIFY_SOCKET")
         environment.removeValue(forKey: "LISTEN_FDS")
-        process.environment = environment
-        let log = try appendHandle(for: "glared.log")
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        environment.removeValue(forKey: "LISTEN_PID")
+        let process = try DaemonProcess(
+            executable: binaries.appendingPathComponent("glared").path,
+            arguments: ["--state-dir", stateDirectory.path, "--socket", socketPath], environment: environment,
+            logPath: directory.appendingPathComponent("glared.log").path)
         daemon = process
 
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
-                throw Failure(description: "glared exited with status \(process.terminationStatus)\n\(daemonLog())")
+                let how = process.termination.map { "\($0)" } ?? "unknown status"
+                throw Failure(description: "glared ended (\(how)) before answering\n\(daemonLog())")
             }
             if let connection = try? DaemonConnection.open(socketPath: socketPath, timeout: .seconds(2)) {
                 connection.close()
@@ -81,11 +79,11 @@ final class DaemonHarness {
     @discardableResult
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) -> Bool {
         guard let daemon, daemon.isRunning else { return true }
-        kill(daemon.processIdentifier, signal)
-        let exited = waitForExit(daemon, timeout: timeout)
+        kill(daemon.pid, signal)
+        let exited = daemon.waitForExit(timeout: timeout)
         if !exited {
-            kill(daemon.processIdentifier, SIGKILL)
-            _ = waitForExit(daemon, timeout: .seconds(10))
+            kill(daemon.pid, SIGKILL)
+            _ = daemon.waitForExit(timeout: .seconds(10))
         }
         self.daemon = nil
         return exited
@@ -202,18 +200,6 @@ final class DaemonHarness {
         } catch {
             throw Failure(description: "cannot decode \(Value.self) from \(result): \(error)")
         }
-    }
-
-    private func appendHandle(for name: String) throws -> FileHandle {
-        let url = directory.appendingPathComponent(name)
-        if !FileManager.default.fileExists(atPath: url.path),
-            !FileManager.default.createFile(atPath: url.path, contents: nil)
-        {
-            throw Failure(description: "cannot create \(url.path)")
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
-        return handle
     }
 
     private func waitForExit(_ process: Process, timeout: Duration) -> Bool {
