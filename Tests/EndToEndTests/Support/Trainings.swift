@@ -2,14 +2,21 @@ import Foundation
 
 /// The glarectl command lines of the trainings the tests submit, sized for two shared cores.
 enum Trainings {
-    /// Finishes in seconds.
-    static let tiny = ["train", "--dataset", "builtin:synthetic?samples=400", "--epochs", "2"]
+    /// A narrow network (16 features a level): the tests check the daemon, not the model's accuracy,
+    /// and the debug build they run on trains the default widths several times slower.
+    static let smallModel = [
+        "--option", "widths0=16", "--option", "widths1=16", "--option", "widths2=16", "--option", "head=16",
+    ]
 
-    /// Runs for minutes; the tests that use it cancel or kill it.
-    static let long = ["train", "--dataset", "builtin:synthetic?samples=3000", "--epochs", "1000"]
+    /// Finishes in a few seconds.
+    static let tiny = ["train", "--dataset", "builtin:synthetic?samples=300", "--epochs", "2"] + smallModel
 
-    /// Long enough to be interrupted after its first epoch, short enough to finish after a resume.
-    static let interruptible = ["train", "--dataset", "builtin:synthetic?samples=1500", "--epochs", "12"]
+    /// Runs for an hour or more; the tests that use it cancel or kill it.
+    static let long = ["train", "--dataset", "builtin:synthetic?samples=3000", "--epochs", "1000"] + smallModel
+
+    /// About two seconds an epoch in a debug build: long enough to be interrupted after its first
+    /// epoch, short enough to finish soon after a resume.
+    static let interruptible = ["train", "--dataset", "builtin:synthetic?samples=1000", "--epochs", "6"] + smallModel
 
     /// A training whose dataset folder is gone by the time it runs: it fails.
     ///
