@@ -3,7 +3,7 @@ import Foundation
 /// A C-ordered array read from a NumPy `.npy` file (format versions 1-3), its elements widened to `Double`.
 ///
 /// Only what the morphable model needs is read: little-endian (or byte-order-free) float32, float64, int32,
-/// int64 and uint8 elements, C order. Anything else is refused with ``FaceError/Kind/morphableModelInvalid``.
+/// int64 and uint8 elements, in C order or (up to two dimensions) Fortran order. Anything else is refused with ``FaceError/Kind/morphableModelInvalid``.
 public struct NumpyArray: Sendable, Equatable {
     /// The dimensions, outermost first.
     public var shape: [Int]
@@ -47,8 +47,11 @@ public struct NumpyArray: Sendable, Equatable {
         let header = String(decoding: bytes[headerStart..<headerStart + headerLength], as: UTF8.self)
 
         guard let descriptor = Self.quotedValue(of: "descr", in: header) else { throw invalid("no descr") }
-        guard !header.contains("'fortran_order': True") else { throw invalid("Fortran order is not read") }
         guard let shape = Self.shapeValue(in: header) else { throw invalid("no shape") }
+        // Fortran (column-major) order is read for up to two dimensions, which is what numpy writes for a
+        // transposed matrix.
+        let columnMajor = header.contains("'fortran_order': True")
+        guard !columnMajor || shape.count <= 2 else { throw invalid("Fortran order beyond two dimensions") }
         let count = shape.reduce(1, *)
 
         let elementSize: Int
@@ -78,7 +81,8 @@ public struct NumpyArray: Sendable, Equatable {
         bytes.withUnsafeBytes { raw in
             let body = UnsafeRawBufferPointer(rebasing: raw[bodyStart..<bodyStart + count * elementSize])
             for index in 0..<values.count {
-                let element = selectedRows[index / rowLength] * rowLength + index % rowLength
+                let row = selectedRows[index / rowLength], column = index % rowLength
+                let element = columnMajor ? column * (shape.first ?? 1) + row : row * rowLength + column
                 let offset = element * elementSize
                 switch descriptor {
                 case "<f4":

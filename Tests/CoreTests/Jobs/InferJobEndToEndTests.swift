@@ -57,4 +57,64 @@ import Testing
             #expect(!(try recording.resultText(name).lowercased().contains("nan")), "\(name) has no NaN")
         }
     }
+
+    @Test func run_onRealPhotos_writesOneRowPerFaceAndReusesTheCache() throws {
+        let photos = try #require(fixturePhotos())
+        let folder = try ScratchFolder("infer-photos")
+        defer { folder.remove() }
+        let modelFile = try trainModel(in: folder)
+        try folder.write("this is not a photo", to: "inputs/broken.jpg")
+        try folder.write("", to: "inputs/empty.png")
+        let names = ["multi_face.jpg", "single_face.jpg", "free-mountain-vector-01.jpg", "Image_with_alpha.png"]
+        let inputs = names.map { photos.appendingPathComponent($0).path } + [folder.path("inputs").path]
+        let spec = JobSpec(kind: .infer, modelPath: modelFile.path, inputs: inputs)
+
+        let first = RecordingJobContext(folder: folder.path("first"))
+        let started = Date()
+        let outcome = try InferJob.run(spec, context: first.context)
+        let firstSeconds = Date().timeIntervalSince(started)
+
+        let rows = try predictionRows(first)
+        let byFile = Dictionary(grouping: rows) { URL(fileURLWithPath: $0["file"]!).lastPathComponent }
+        let multi = byFile["multi_face.jpg"] ?? []
+        #expect(multi.count == 4, "one row per face on multi_face.jpg")
+        #expect(multi.map { $0["face"] } == ["0", "1", "2", "3"])
+        #expect(multi.allSatisfy { $0["status"] == "ok" })
+        let areas = multi.map { Double($0["width"]!)! * Double($0["height"]!)! }
+        #expect(areas == areas.sorted(by: >), "largest face first: \(areas)")
+        #expect(byFile["single_face.jpg"]?.map { $0["status"] } == ["ok"])
+        #expect(byFile["free-mountain-vector-01.jpg"]?.map { $0["status"] } == ["no_face"])
+        #expect(byFile["broken.jpg"]?.map { $0["status"] } == ["error"])
+        #expect(byFile["empty.png"]?.map { $0["status"] } == ["error"])
+        #expect(outcome.summary["no_face"] == 1 && outcome.summary["errors"] == 2)
+        for name in ["predictions.csv", "predictions.json"] {
+            #expect(!(try first.resultText(name).lowercased().contains("nan")), "\(name) has no NaN")
+        }
+
+        let second = RecordingJobContext(folder: folder.path("second"), cache: first.context.landmarkCacheDirectory)
+        let restarted = Date()
+        _ = try InferJob.run(spec, context: second.context)
+        let secondSeconds = Date().timeIntervalSince(restarted)
+        #expect(try second.resultText("predictions.csv") == first.resultText("predictions.csv"))
+        print("infer on real photos: first run \(firstSeconds) s, second run (landmarks cached) \(secondSeconds) s")
+        #expect(secondSeconds < firstSeconds)
+
+        let largest = RecordingJobContext(folder: folder.path("largest"))
+        var largestSpec = spec
+        largestSpec.inputs = [photos.appendingPathComponent("multi_face.jpg").path]
+        largestSpec.options = ["largest": "1"]
+        _ = try InferJob.run(largestSpec, context: largest.context)
+        let largestRows = try predictionRows(largest)
+        #expect(largestRows.count == 1)
+        #expect(largestRows.first?["width"] == multi.first?["width"])
+    }
+
+    /// The data rows of a job's predictions.csv, keyed by the header.
+    private func predictionRows(_ recording: RecordingJobContext) throws -> [[String: String]] {
+        var records: [[String]] = []
+        let file = recording.results.appendingPathComponent("predictions.csv")
+        try CSVRecordReader(url: file).forEachRecord { fields, _ in records.append(fields) }
+        let header = try #require(records.first)
+        return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
 }

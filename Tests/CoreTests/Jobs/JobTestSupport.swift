@@ -17,12 +17,13 @@ final class RecordingJobContext: Sendable {
     let context: JobContext
     private let recorder = Recorder()
 
-    init(folder: URL) {
+    /// A context whose job directory is `folder/job` and whose landmark cache is `cache`, else `folder/cache`.
+    init(folder: URL, cache: URL? = nil) {
         self.folder = folder
         let recorder = self.recorder
         context = JobContext(
             jobId: 7, directory: JobDirectory(url: folder.appendingPathComponent("job")),
-            landmarkCacheDirectory: folder.appendingPathComponent("cache"),
+            landmarkCacheDirectory: cache ?? folder.appendingPathComponent("cache"),
             reportProgress: { event in recorder.events.withLock { $0.append(event) } },
             stopRequested: { recorder.stop.withLock { $0 } },
             log: { line in recorder.log.withLock { $0.append(line) } })

@@ -91,11 +91,12 @@ public final class LandmarkCache {
     }
 
     private func extract(_ url: URL, identity: FileIdentity) throws -> LandmarkCacheEntry {
-        if extractor == nil { extractor = try makeExtractor() }
+        let extractor = try self.extractor ?? makeExtractor()
+        self.extractor = extractor
         var entry = LandmarkCacheEntry(
             format: LandmarkCacheEntry.currentFormat, identity: identity, extractorVersion: extractorVersion)
         do {
-            entry.faces = try extractor!.faces(inImageAt: url)
+            entry.faces = try extractor.faces(inImageAt: url)
         } catch {
             entry.error = "\(error)"
         }
