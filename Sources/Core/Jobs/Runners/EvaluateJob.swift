@@ -33,7 +33,7 @@ public enum EvaluateJob {
         let report = TrainingReport(
             test: evaluation.metrics, testLoss: evaluation.loss, samples: ["samples": Double(dataset.count)],
             dropped: DroppedSummary(dataset.dropped))
-        try RunnerResultFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
+        try JobFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
         try writePredictions(evaluation, dataset: dataset, classNames: model.classNames, to: results)
 
         return WorkerOutcome(
@@ -85,6 +85,6 @@ public enum EvaluateJob {
                     probabilities: Dictionary(uniqueKeysWithValues: zip(classNames, row))))
         }
         try Data(csv.utf8).write(to: folder.appendingPathComponent("predictions.csv"), options: .atomic)
-        try RunnerResultFiles.writeJSON(records, to: folder.appendingPathComponent("predictions.json"))
+        try JobFiles.writeJSON(records, to: folder.appendingPathComponent("predictions.json"))
     }
 }

@@ -63,11 +63,11 @@ public enum TrainJob {
         let report = TrainingReport(
             test: test.metrics, testLoss: test.loss, samples: summary.filter { $0.key.hasSuffix("samples") },
             dropped: DroppedSummary(dataset.dropped))
-        try RunnerResultFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
+        try JobFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
         let history = TrainingHistoryFile(
             epochs: result.history, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
             model: options.model, training: options.training, classNames: dataset.classNames)
-        try RunnerResultFiles.writeJSON(history, to: results.appendingPathComponent("history.json"))
+        try JobFiles.writeJSON(history, to: results.appendingPathComponent("history.json"))
 
         summary["seconds"] = Date().timeIntervalSince(started)
         context.log(
@@ -151,7 +151,7 @@ struct TrainingHistoryFile: Codable {
 }
 
 /// Writing a job's result files.
-enum RunnerResultFiles {
+enum JobFiles {
     /// Pretty-printed JSON with sorted keys, written atomically.
     static func writeJSON<Value: Encodable>(_ value: Value, to url: URL) throws {
         let encoder = JSONEncoder()
