@@ -53,7 +53,7 @@ extension Daemon {
                 job: job, directory: files.directory(of: job.id),
                 cacheDirectory: files.cacheDirectory(of: job.owner).path,
                 dropsToOwner: files.runsAsRoot && job.owner != 0, ownerGroup: account.gid,
-                environment: workerEnvironment(for: account))
+                environment: workerEnvironment(for: account), logMaxBytes: configuration.logMaxBytes)
             let worker = try launcher.launch(request)
             let supervised = SupervisedWorker(
                 job: job, worker: worker, stopReason: nil,

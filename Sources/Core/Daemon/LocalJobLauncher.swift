@@ -3,7 +3,7 @@ import Glibc
 
 /// Starts `glare-worker` as a child process in a process group of its own.
 ///
-/// The command is `glare-worker --job-dir DIR --job-id N --cache-dir DIR [--uid U --gid G]`; with
+/// The command is `glare-worker --job-dir DIR --job-id N --cache-dir DIR --log-max-bytes N [--uid U --gid G]`; with
 /// `--uid` the worker drops to that user before it reads anything. Standard output and error go to
 /// the job's log, opened here with `O_APPEND`, so the daemon never holds job output in memory.
 public struct LocalJobLauncher: JobLauncher {
@@ -40,7 +40,7 @@ public struct LocalJobLauncher: JobLauncher {
 
         var arguments = [
             "--job-dir", request.directory.url.path, "--job-id", String(request.job.id),
-            "--cache-dir", request.cacheDirectory,
+            "--cache-dir", request.cacheDirectory, "--log-max-bytes", String(request.logMaxBytes),
         ]
         if request.dropsToOwner {
             arguments += ["--uid", String(request.job.owner), "--gid", String(request.ownerGroup)]
