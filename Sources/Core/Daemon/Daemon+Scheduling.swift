@@ -60,7 +60,8 @@ extension Daemon {
                 progress: ProgressReader(path: request.directory.events.path))
             runtime.withLock { $0.workers[job.id] = supervised }
             do {
-                try store.markStarted(id: job.id, attempt: job.attempt, pid: worker.processId, pidStartTime: worker.startTime)
+                try store.markStarted(
+                    id: job.id, attempt: job.attempt, pid: worker.processId, pidStartTime: worker.startTime)
             } catch {
                 log.warning("cannot record the worker's pid", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
             }
@@ -145,11 +146,13 @@ extension Daemon {
 
     /// Asks a running job's worker to stop for a cancel: SIGTERM now, SIGKILL after the grace period.
     func stopWorker(jobId: Int64, reason: StopReason) {
-        guard let worker = runtime.withLock({ state -> LaunchedWorker? in
-            guard state.workers[jobId] != nil else { return nil }
-            state.workers[jobId]!.stopReason = state.workers[jobId]!.stopReason ?? reason
-            return state.workers[jobId]!.worker
-        }) else { return }
+        guard
+            let worker = runtime.withLock({ state -> LaunchedWorker? in
+                guard state.workers[jobId] != nil else { return nil }
+                state.workers[jobId]!.stopReason = state.workers[jobId]!.stopReason ?? reason
+                return state.workers[jobId]!.worker
+            })
+        else { return }
         do {
             try launcher.signal(worker, SIGTERM)
         } catch {

@@ -61,7 +61,8 @@ struct RequestHandler {
         case .retry(let id):
             let original = try managedJob(id, operation: "retry")
             let job = try store.retry(id: original.id)
-            daemon.log.info("job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
+            daemon.log.info(
+                "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
             daemon.schedulerWake.notify()
             return .submitted(job)
         case .remove(let id):
@@ -70,7 +71,8 @@ struct RequestHandler {
             do {
                 try daemon.files.removeDirectory(of: job.id)
             } catch {
-                daemon.log.warning("cannot delete a removed job's directory", ["GLARE_JOB": String(id), "GLARE_ERROR": "\(error)"])
+                daemon.log.warning(
+                    "cannot delete a removed job's directory", ["GLARE_JOB": String(id), "GLARE_ERROR": "\(error)"])
             }
             daemon.jobChanges.notify()
             return .ok
@@ -167,10 +169,13 @@ struct RequestHandler {
         guard caller.mayManage(job) else {
             daemon.log.warning(
                 "request denied",
-                ["GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": operation,
-                 "GLARE_JOB": String(id)])
+                [
+                    "GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": operation,
+                    "GLARE_JOB": String(id),
+                ])
             throw ErrorReply(
-                code: .denied, message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(operation) it")
+                code: .denied,
+                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(operation) it")
         }
         return job
     }

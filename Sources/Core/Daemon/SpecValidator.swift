@@ -31,7 +31,9 @@ struct SpecValidator {
             for input in spec.inputs { try checkPath(input, what: "input") }
         }
         if let epochs = spec.epochs, epochs <= 0 { throw invalid("epochs must be at least 1, got \(epochs)") }
-        if let group = spec.group, group.isEmpty || group.count > 64 { throw invalid("a group name has 1 to 64 characters") }
+        if let group = spec.group, group.isEmpty || group.count > 64 {
+            throw invalid("a group name has 1 to 64 characters")
+        }
 
         if spec.kind == .evaluate || spec.kind == .infer {
             guard let reference = spec.model, !reference.isEmpty else {

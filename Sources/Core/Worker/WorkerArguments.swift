@@ -55,7 +55,9 @@ public struct WorkerArguments: Sendable, Equatable {
         }
         guard (uid == nil) == (gid == nil) else { throw .badArgument("--uid and --gid go together") }
         let logMaxBytes = try values["--log-max-bytes"].map { text throws(ConfigurationError) -> Int64 in
-            guard let value = Int64(text), value > 0 else { throw .badArgument("--log-max-bytes needs a positive number") }
+            guard let value = Int64(text), value > 0 else {
+                throw .badArgument("--log-max-bytes needs a positive number")
+            }
             return value
         }
         self.init(

@@ -92,8 +92,9 @@ struct DaemonAuthorizationTests {
 
         #expect(try reply(to: .drain, as: stranger(admin: true), in: harness) == .ok)
         #expect(harness.daemon.isDraining)
-        guard case .status(let status) = try reply(
-            to: .setParallelism(group: "train", count: 4), as: stranger(admin: true), in: harness)
+        guard
+            case .status(let status) = try reply(
+                to: .setParallelism(group: "train", count: 4), as: stranger(admin: true), in: harness)
         else {
             Issue.record("setParallelism was refused for an admin")
             return
@@ -126,12 +127,15 @@ struct DaemonAuthorizationTests {
 
         guard case .models(let theirs) = try reply(to: .models, as: stranger(), in: harness) else { return }
         #expect(theirs.isEmpty)
-        guard case .models(let adminView) = try reply(to: .models, as: stranger(admin: true), in: harness) else { return }
+        guard case .models(let adminView) = try reply(to: .models, as: stranger(admin: true), in: harness) else {
+            return
+        }
         #expect(adminView.map(\.jobId) == [job.id])
 
         let spec = JobSpec(kind: .infer, model: String(job.id), inputs: ["/tmp"])
-        guard case .error(let code, _) = try reply(
-            to: .submit(spec: spec, priority: 0, after: []), as: stranger(), in: harness)
+        guard
+            case .error(let code, _) = try reply(
+                to: .submit(spec: spec, priority: 0, after: []), as: stranger(), in: harness)
         else {
             Issue.record("a stranger used another user's model")
             return

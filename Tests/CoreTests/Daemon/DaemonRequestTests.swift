@@ -143,7 +143,9 @@ struct DaemonRequestTests {
         let client = try harness.client()
 
         let length = UInt32(WireProtocol.maximumFrameSize + 1)
-        try client.sendRaw(Data([UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]))
+        try client.sendRaw(
+            Data([UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)])
+        )
         guard case .error(let code, _) = try client.readReply() else {
             Issue.record("expected an error reply")
             return
@@ -206,7 +208,8 @@ struct DaemonRequestTests {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
         // About 600 KB: more than two chunks.
-        try harness.script("chatty", "i=0; while [ $i -lt 20000 ]; do echo \"line $i of the job's output\"; i=$((i+1)); done")
+        try harness.script(
+            "chatty", "i=0; while [ $i -lt 20000 ]; do echo \"line $i of the job's output\"; i=$((i+1)); done")
         let client = try harness.client()
         let job = try client.submit(name: "chatty")
         #expect(try harness.eventually { try client.show(job.id).state.isFinal })
@@ -255,7 +258,11 @@ struct DaemonRequestTests {
         defer { harness.tearDown() }
         try harness.script(
             "writer",
-            "mkdir -p \"$1/results/sub\" && printf 'a,b\\n1,2\\n' > \"$1/results/predictions.csv\" && : > \"$1/results/sub/empty\"")
+            """
+            mkdir -p "$1/results/sub"
+            printf 'a,b\\n1,2\\n' > "$1/results/predictions.csv"
+            : > "$1/results/sub/empty"
+            """)
         let client = try harness.client()
         let job = try client.submit(name: "writer")
         #expect(try harness.eventually { try client.show(job.id).state == .succeeded })

@@ -45,7 +45,10 @@ struct WorkerProcessTests {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let (termination, log) = try runWorker(
-            ["--job-dir", directory.path, "--job-id", "7", "--cache-dir", directory.appendingPathComponent("cache").path],
+            [
+                "--job-dir", directory.path, "--job-id", "7", "--cache-dir",
+                directory.appendingPathComponent("cache").path,
+            ],
             directory: directory)
         #expect(termination == .exited(1))
         let outcome = try WireProtocol.makeDecoder().decode(
@@ -91,8 +94,10 @@ struct WorkerProcessTests {
         #expect(chown(directory.appendingPathComponent("spec.json").path, nobody, nobody) == 0)
 
         let (_, log) = try runWorker(
-            ["--job-dir", directory.path, "--job-id", "9", "--uid", String(nobody), "--gid", String(nobody),
-             "--cache-dir", directory.appendingPathComponent("cache").path],
+            [
+                "--job-dir", directory.path, "--job-id", "9", "--uid", String(nobody), "--gid", String(nobody),
+                "--cache-dir", directory.appendingPathComponent("cache").path,
+            ],
             directory: directory)
         #expect(log.contains("starts as uid \(nobody)"), "log: \(log)")
         var status = stat()
@@ -109,7 +114,8 @@ struct WorkerProcessTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // No account has this uid, so initgroups cannot be called for it.
         let (termination, log) = try runWorker(
-            ["--job-dir", directory.path, "--job-id", "9", "--uid", "3999999", "--gid", "3999999"], directory: directory)
+            ["--job-dir", directory.path, "--job-id", "9", "--uid", "3999999", "--gid", "3999999"], directory: directory
+        )
         #expect(termination == .exited(1))
         #expect(log.contains("cannot become uid 3999999"))
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("results").path))
