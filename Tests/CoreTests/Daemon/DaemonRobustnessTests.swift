@@ -21,9 +21,9 @@ struct DaemonRobustnessTests {
         ].map { try FrameEncoder().encode($0) }
 
         var frames = 0
-        for session in 0..<200 {
+        for session in 0..<1000 {
             let client = try harness.client()
-            for _ in 0..<10 {
+            for _ in 0..<20 {
                 frames += 1
                 var bytes: Data
                 switch Int.random(in: 0..<4, using: &generator) {
@@ -53,7 +53,7 @@ struct DaemonRobustnessTests {
                 }
             }
             client.connection.close()
-            if session % 50 == 0 {
+            if session % 100 == 0 {
                 guard case .status = try harness.client().request(.status) else {
                     Issue.record("the daemon stopped answering after \(frames) frames")
                     return
@@ -65,8 +65,8 @@ struct DaemonRobustnessTests {
             return
         }
         // Each session sends until the daemon closes it, so at least one frame each.
-        #expect(frames >= 200)
-        print("fuzzed the daemon with \(frames) frames in 200 connections")
+        #expect(frames >= 1000)
+        print("fuzzed the daemon with \(frames) frames in 1000 connections")
     }
 
     @Test func concurrentSubmissions_fromTwentyClients_storeEveryJobOnce() throws {
