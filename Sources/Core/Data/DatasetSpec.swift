@@ -53,7 +53,8 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
 
     /// The spec as a user writes it.
     public var description: String {
-        let suffix = options.isEmpty ? "" : "?" + options.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
+        let pairs = options.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }
+        let suffix = pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
         return "\(kind.rawValue):\(location)\(suffix)"
     }
 }

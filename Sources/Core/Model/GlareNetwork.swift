@@ -1,0 +1,167 @@
+/// The GLaRE network: graph convolutions over the landmark graph and its quotient graphs, pooling
+/// between levels, a readout and an MLP head, with a hand-written backward pass.
+///
+/// Input: normalised landmarks `[batch, 68, 3]`. Output: class logits `[batch, classes]`.
+/// Level `l` runs its blocks (`GCN -> BatchNorm -> activation -> Dropout`) on `[batch, n_l, F]`;
+/// `RegionPooling` maps level `l` to `l + 1`; the readout concatenates the level-0 mean, the
+/// level-1 nodes in order and the level-2 mean, as far as the variant goes.
+public final class GlareNetwork {
+    /// The architecture.
+    public let configuration: ModelConfiguration
+    /// The number of classes.
+    public let classCount: Int
+    /// The graphs the levels run on.
+    public let hierarchy: GraphHierarchy
+
+    private let embedding: PositionalEmbedding?
+    private let levels: [[Layer]]
+    private let poolings: [RegionPooling]
+    private let levelZeroMean: RegionPooling
+    private let lastLevelMean: RegionPooling?
+    private let readout = Readout()
+    private let head: [Layer]
+    private let gradientSums: [Tensor]
+
+    /// Builds a network with fresh weights drawn from `generator`. `fusesBlocks` runs each
+    /// GCN-BatchNorm-ReLU-Dropout block as one `GraphConvolutionBlock` (same results, faster);
+    /// tests turn it off to compare against the separate layers.
+    public init(
+        configuration: ModelConfiguration, classCount: Int, generator: inout SeededGenerator, fusesBlocks: Bool = true
+    ) throws {
+        try configuration.validate()
+        precondition(classCount >= 2, "a classifier needs at least two classes")
+        self.configuration = configuration
+        self.classCount = classCount
+        let levelCount = configuration.variant.levelCount
+        hierarchy = try GraphHierarchy(
+            topology: configuration.topology, partitions: Array(configuration.partitions.prefix(levelCount - 1)))
+
+        let landmarkCount = configuration.topology.nodeCount
+        var features = 3
+        if configuration.positionalEmbeddingSize > 0 {
+            embedding = PositionalEmbedding(
+                name: "pos", nodes: landmarkCount, inputFeatures: 3,
+                embeddingSize: configuration.positionalEmbeddingSize, generator: &generator)
+            features += configuration.positionalEmbeddingSize
+        } else {
+            embedding = nil
+        }
+
+        var levels: [[Layer]] = []
+        for level in 0..<levelCount {
+            var layers: [Layer] = []
+            for (index, width) in configuration.levelWidths[level].enumerated() {
+                let name = "level\(level).\(index)"
+                let convolution = GraphConvolution(
+                    name: name + ".conv.lin", inputFeatures: features, outputFeatures: width,
+                    normalizedAdjacency: hierarchy.levels[level].normalized, generator: &generator)
+                convolution.computesInputGradient = level > 0 || index > 0 || embedding != nil
+                let normalization = BatchNormalization(name: name + ".bn", features: width)
+                if configuration.batchNormalization && configuration.activation == .relu && fusesBlocks {
+                    layers.append(
+                        GraphConvolutionBlock(
+                            convolution: convolution, normalization: normalization,
+                            dropoutProbability: configuration.dropout))
+                } else {
+                    layers.append(convolution)
+                    if configuration.batchNormalization { layers.append(normalization) }
+                    layers.append(Self.activation(configuration.activation))
+                    if configuration.dropout > 0 { layers.append(Dropout(probability: configuration.dropout)) }
+                }
+                features = width
+            }
+            levels.append(layers)
+        }
+        self.levels = levels
+        poolings = hierarchy.partitions.map { RegionPooling(partition: $0) }
+        levelZeroMean = RegionPooling(meanOverNodes: landmarkCount)
+        lastLevelMean = configuration.variant == .full ? RegionPooling(meanOverNodes: hierarchy.levels[2].nodeCount) : nil
+
+        var head: [Layer] = []
+        var width = configuration.readoutWidth
+        for (index, hidden) in configuration.headWidths.enumerated() {
+            head.append(Linear(name: "head.\(index)", inputFeatures: width, outputFeatures: hidden, generator: &generator))
+            head.append(Self.activation(configuration.activation))
+            if configuration.dropout > 0 { head.append(Dropout(probability: configuration.dropout)) }
+            width = hidden
+        }
+        head.append(
+            Linear(name: "head.\(configuration.headWidths.count)", inputFeatures: width, outputFeatures: classCount,
+                generator: &generator))
+        self.head = head
+        gradientSums = (0..<levelCount).map { _ in Tensor(shape: [0]) }
+    }
+
+    private static func activation(_ kind: ModelConfiguration.Activation) -> Layer {
+        switch kind {
+        case .relu: return ReLU()
+        case .elu: return ELU()
+        }
+    }
+
+    private var allLayers: [Layer] {
+        (embedding.map { [$0] } ?? []) + levels.flatMap { $0 } + head
+    }
+
+    /// Every trainable parameter, in a fixed order.
+    public var parameters: [Parameter] { allLayers.flatMap(\.parameters) }
+
+    /// Every non-trainable state tensor (running statistics), in a fixed order.
+    public var buffers: [(name: String, tensor: Tensor)] { allLayers.flatMap(\.buffers) }
+
+    /// Every tensor a model file stores: the parameters' values, then the buffers.
+    public var namedTensors: [(name: String, tensor: Tensor)] {
+        parameters.map { ($0.name, $0.value) } + buffers
+    }
+
+    /// The number of trainable numbers.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Logits `[batch, classes]` for normalised landmarks `[batch, 68, 3]`.
+    public func forward(_ landmarks: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        var current = landmarks
+        if let embedding { current = try embedding.forward(current, context: &context) }
+        var levelOutputs: [Tensor] = []
+        for (level, layers) in levels.enumerated() {
+            if level > 0 { current = try poolings[level - 1].forward(current, context: &context) }
+            for layer in layers { current = try layer.forward(current, context: &context) }
+            levelOutputs.append(current)
+        }
+
+        var parts = [try levelZeroMean.forward(levelOutputs[0], context: &context)]
+        if levelOutputs.count > 1 { parts.append(levelOutputs[1]) }
+        if let lastLevelMean { parts.append(try lastLevelMean.forward(levelOutputs[2], context: &context)) }
+        current = readout.forward(parts)
+        for layer in head { current = try layer.forward(current, context: &context) }
+        return current
+    }
+
+    /// Back-propagates the gradient of the loss with respect to the logits of the last forward
+    /// pass, setting every parameter's gradient.
+    public func backward(_ logitGradient: Tensor) throws(BLASError) {
+        var gradient = logitGradient
+        for layer in head.reversed() { gradient = try layer.backward(gradient) }
+        let parts = readout.backward(gradient)
+
+        // Each level's output gradient is its readout part plus what flows back from the level above.
+        var fromAbove: Tensor?
+        for level in (0..<levels.count).reversed() {
+            let readoutPart: Tensor
+            switch level {
+            case 0: readoutPart = try levelZeroMean.backward(parts[0])
+            case 1: readoutPart = parts[1]
+            default: readoutPart = try lastLevelMean!.backward(parts[2])
+            }
+            var current = readoutPart
+            if let fromAbove {
+                let sum = gradientSums[level]
+                sum.copy(from: readoutPart)
+                TensorLoops.add(fromAbove.pointer, into: sum.pointer, count: sum.count)
+                current = sum
+            }
+            for layer in levels[level].reversed() { current = try layer.backward(current) }
+            fromAbove = level > 0 ? try poolings[level - 1].backward(current) : current
+        }
+        if let embedding, let fromAbove { _ = try embedding.backward(fromAbove) }
+    }
+}

@@ -1,0 +1,118 @@
+/// A graph convolution (GCN, Kipf and Welling) on a batch of samples that share one graph:
+/// `Y_b = Â X_b W + b` for every sample `b`, with `Â = D^-1/2 (A + I) D^-1/2` sparse.
+///
+/// Shapes: `X` is `[batch, nodes, inputFeatures]`, `W` is `[inputFeatures, outputFeatures]`, `b` is
+/// `[outputFeatures]`, `Y` is `[batch, nodes, outputFeatures]`. The feature transform is one sgemm
+/// on the `[batch * nodes, inputFeatures]` matrix; the aggregation is a CSR product per sample.
+/// Because `Â (X W) = (Â X) W`, the layer aggregates on the narrower side: first when
+/// `inputFeatures < outputFeatures`, last otherwise.
+///
+/// Backward (transform first, `T = X W`): `db = sum dY`, `dT = Â^T dY`, `dW = X^T dT`, `dX = dT W^T`.
+/// Backward (aggregate first, `Z = Â X`): `db = sum dY`, `dW = Z^T dY`, `dZ = dY W^T`, `dX = Â^T dZ`.
+public final class GraphConvolution: Layer {
+    /// `W`, `[inputFeatures, outputFeatures]`.
+    public let weight: Parameter
+    /// `b`, `[outputFeatures]`.
+    public let bias: Parameter
+    /// `Â`, nodes x nodes.
+    public let adjacency: SparseMatrix
+    /// Whether `backward` computes `dX` (not needed for a network's first layer).
+    public var computesInputGradient = true
+
+    private let transposedOperator: SparseMatrix
+    private let aggregatesFirst: Bool
+    private let intermediate = Tensor(shape: [0])
+    private let intermediateGradient = Tensor(shape: [0])
+    private let output = Tensor(shape: [0])
+    private let inputGradient = Tensor(shape: [0])
+    private var input: Tensor?
+
+    /// Creates a layer on the graph whose normalised adjacency is `normalizedAdjacency`, with
+    /// Glorot-uniform weights and zero bias (as PyTorch Geometric's `GCNConv`).
+    public init(
+        name: String, inputFeatures: Int, outputFeatures: Int, normalizedAdjacency: SparseMatrix,
+        generator: inout SeededGenerator
+    ) {
+        weight = Parameter(
+            name: name + ".weight",
+            value: Initialization.glorotUniform(rows: inputFeatures, columns: outputFeatures, generator: &generator))
+        bias = Parameter(name: name + ".bias", value: Tensor(shape: [outputFeatures]))
+        adjacency = normalizedAdjacency
+        transposedOperator = normalizedAdjacency.transposed()
+        aggregatesFirst = inputFeatures < outputFeatures
+    }
+
+    /// The parameters `W` and `b`.
+    public var parameters: [Parameter] { [weight, bias] }
+
+    private var inputFeatures: Int { weight.value.shape[0] }
+    private var outputFeatures: Int { weight.value.shape[1] }
+    private var nodes: Int { adjacency.rowCount }
+
+    /// `Y = Â X W + b`.
+    public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        precondition(
+            input.shape.count == 3 && input.shape[1] == nodes && input.shape[2] == inputFeatures,
+            "graph convolution expects [batch, \(nodes), \(inputFeatures)], got \(input.shape)")
+        self.input = input
+        let batch = input.shape[0]
+        let rows = batch * nodes
+        output.resize([batch, nodes, outputFeatures])
+        if aggregatesFirst {
+            intermediate.resize(input.shape)
+            adjacency.apply(to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures)
+            TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: rows, columns: outputFeatures)
+            try BLAS.multiply(
+                .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
+                leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
+                columns: outputFeatures, inner: inputFeatures, beta: 1)
+        } else {
+            intermediate.resize(output.shape)
+            try BLAS.multiply(
+                .none, input.pointer, leadingA: inputFeatures, .none, weight.value.pointer, leadingB: outputFeatures,
+                into: intermediate.pointer, leadingC: outputFeatures, rows: rows, columns: outputFeatures,
+                inner: inputFeatures)
+            adjacency.apply(
+                to: intermediate.pointer, into: output.pointer, batch: batch, features: outputFeatures,
+                bias: bias.value.pointer)
+        }
+        return output
+    }
+
+    /// Sets `dW`, `db` and returns `dX`.
+    public func backward(_ outputGradient: Tensor) throws(BLASError) -> Tensor {
+        guard let input else { preconditionFailure("backward before forward") }
+        let batch = input.shape[0]
+        let rows = batch * nodes
+        TensorLoops.columnSums(outputGradient.pointer, rows: rows, columns: outputFeatures, into: bias.gradient.pointer)
+        inputGradient.resize(input.shape)
+        if aggregatesFirst {
+            try BLAS.multiply(
+                .transposed, intermediate.pointer, leadingA: inputFeatures, .none, outputGradient.pointer,
+                leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
+                columns: outputFeatures, inner: rows)
+            guard computesInputGradient else { return inputGradient }
+            intermediateGradient.resize(input.shape)
+            try BLAS.multiply(
+                .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
+                leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
+                columns: inputFeatures, inner: outputFeatures)
+            transposedOperator.apply(
+                to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures)
+        } else {
+            intermediateGradient.resize(outputGradient.shape)
+            transposedOperator.apply(
+                to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures)
+            try BLAS.multiply(
+                .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
+                leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
+                columns: outputFeatures, inner: rows)
+            guard computesInputGradient else { return inputGradient }
+            try BLAS.multiply(
+                .none, intermediateGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
+                leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
+                columns: inputFeatures, inner: outputFeatures)
+        }
+        return inputGradient
+    }
+}

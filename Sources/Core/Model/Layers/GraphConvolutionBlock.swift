@@ -1,0 +1,233 @@
+/// One GLaRE block fused for speed: `Y = Dropout(ReLU(BatchNorm(Â X W + b)))`.
+///
+/// It computes exactly what `GraphConvolution`, `BatchNormalization`, `ReLU` and `Dropout` compute
+/// one after another (same parameters and names, same dropout masks from the same generator), but
+/// the normalisation, activation and mask run as one pass over the convolution's output, and the
+/// backward pass derives the ReLU and dropout gates from the output alone (`Y > 0` exactly where
+/// both kept the element), so no mask is stored. Shapes: `X` `[batch, nodes, inputFeatures]`,
+/// `Y` `[batch, nodes, outputFeatures]`.
+public final class GraphConvolutionBlock: Layer {
+    /// The convolution, whose parameters the block uses.
+    public let convolution: GraphConvolution
+    /// The normalisation, whose parameters and running statistics the block uses.
+    public let normalization: BatchNormalization
+    /// The dropout probability.
+    public let dropoutProbability: Float
+
+    private let output = Tensor(shape: [0])
+    private let preActivationGradient = Tensor(shape: [0])
+    private let mean: Tensor
+    private let inverseDeviation: Tensor
+    private var convolutionOutput: Tensor?
+    private var trainedLastForward = true
+
+    /// Creates a block from its parts.
+    public init(convolution: GraphConvolution, normalization: BatchNormalization, dropoutProbability: Float) {
+        self.convolution = convolution
+        self.normalization = normalization
+        self.dropoutProbability = dropoutProbability
+        mean = Tensor(shape: [normalization.scale.value.count])
+        inverseDeviation = Tensor(shape: [normalization.scale.value.count])
+    }
+
+    /// The convolution's and the normalisation's parameters.
+    public var parameters: [Parameter] { convolution.parameters + normalization.parameters }
+
+    /// The running statistics.
+    public var buffers: [(name: String, tensor: Tensor)] { normalization.buffers }
+
+    /// `Dropout(ReLU(BatchNorm(conv(X))))`.
+    public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        let convolved = try convolution.forward(input, context: &context)
+        convolutionOutput = convolved
+        trainedLastForward = context.training
+        let features = convolved.columns
+        let rows = convolved.rows
+        output.resize(convolved.shape)
+        let source = convolved.pointer
+        let mean = mean.pointer
+        let inverse = inverseDeviation.pointer
+        let momentum = normalization.momentum
+        let epsilon = normalization.epsilon
+
+        if context.training {
+            // One pass for both moments, shifted by the first row to keep the subtraction well conditioned.
+            let shift = output.pointer
+            let squares = output.pointer + features
+            shift.update(from: source, count: features)
+            mean.update(repeating: 0, count: features)
+            squares.update(repeating: 0, count: features)
+            for row in 0..<rows {
+                let values = source + row * features
+                var feature = 0
+                while feature + Vector.width <= features {
+                    let centred = Vector.load(values, feature) - Vector.load(shift, feature)
+                    Vector.store(Vector.load(mean, feature) + centred, mean, feature)
+                    Vector.store(Vector.load(squares, feature) + centred * centred, squares, feature)
+                    feature += Vector.width
+                }
+                while feature < features {
+                    let centred = values[feature] - shift[feature]
+                    mean[feature] += centred
+                    squares[feature] += centred * centred
+                    feature += 1
+                }
+            }
+            let unbiasing = rows > 1 ? Float(rows) / Float(rows - 1) : 1
+            for feature in 0..<features {
+                let shiftedMean = mean[feature] / Float(rows)
+                let variance = max(squares[feature] / Float(rows) - shiftedMean * shiftedMean, 0)
+                mean[feature] = shiftedMean + shift[feature]
+                inverse[feature] = 1 / (variance + epsilon).squareRoot()
+                normalization.runningMean[feature] =
+                    (1 - momentum) * normalization.runningMean[feature] + momentum * mean[feature]
+                normalization.runningVariance[feature] =
+                    (1 - momentum) * normalization.runningVariance[feature] + momentum * variance * unbiasing
+            }
+        } else {
+            for feature in 0..<features {
+                mean[feature] = normalization.runningMean[feature]
+                inverse[feature] = 1 / (normalization.runningVariance[feature] + epsilon).squareRoot()
+            }
+        }
+
+        // y = max(gamma (x - mu) / sigma + beta, 0) * mask, as scale * x + offset per feature.
+        let gamma = normalization.scale.value.pointer
+        let beta = normalization.shift.value.pointer
+        let scale = preActivationGradient
+        scale.resize([2 * features])
+        let multiplier = scale.pointer
+        let offset = scale.pointer + features
+        for feature in 0..<features {
+            multiplier[feature] = gamma[feature] * inverse[feature]
+            offset[feature] = beta[feature] - mean[feature] * multiplier[feature]
+        }
+        let target = output.pointer
+        let masked = context.training && dropoutProbability > 0
+        let zero = SIMD8<Float>(repeating: 0)
+        for row in 0..<rows {
+            let values = source + row * features
+            let result = target + row * features
+            var feature = 0
+            while feature + Vector.width <= features {
+                let affine = Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
+                Vector.store(affine.replacing(with: zero, where: affine .< zero), result, feature)
+                feature += Vector.width
+            }
+            while feature < features {
+                result[feature] = max(values[feature] * multiplier[feature] + offset[feature], 0)
+                feature += 1
+            }
+        }
+        guard masked else { return output }
+        applyDropout(to: target, count: rows * features, generator: &context.generator)
+        return output
+    }
+
+    /// Zeroes elements with probability `p` and scales the rest by `1 / (1 - p)`, drawing 16 bits an
+    /// element exactly as `Dropout` does.
+    private func applyDropout(to values: UnsafeMutablePointer<Float>, count: Int, generator: inout SeededGenerator) {
+        let threshold = UInt64((dropoutProbability * 65536).rounded())
+        let keptScale = 1 / (1 - dropoutProbability)
+        var index = 0
+        while index + 4 <= count {
+            let bits = generator.next()
+            values[index] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
+            values[index + 1] *= (bits >> 16 & 0xFFFF) >= threshold ? keptScale : 0
+            values[index + 2] *= (bits >> 32 & 0xFFFF) >= threshold ? keptScale : 0
+            values[index + 3] *= (bits >> 48) >= threshold ? keptScale : 0
+            index += 4
+        }
+        if index < count {
+            var bits = generator.next()
+            while index < count {
+                values[index] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
+                bits >>= 16
+                index += 1
+            }
+        }
+    }
+
+    /// Sets the gradients of the convolution and the normalisation and returns `dX`.
+    public func backward(_ outputGradient: Tensor) throws(BLASError) -> Tensor {
+        guard let convolved = convolutionOutput else { preconditionFailure("backward before forward") }
+        let features = convolved.columns
+        let rows = convolved.rows
+        let keptScale = trainedLastForward && dropoutProbability > 0 ? 1 / (1 - dropoutProbability) : 1
+        preActivationGradient.resize(convolved.shape)
+        let gradient = outputGradient.pointer
+        let result = output.pointer
+        let gated = preActivationGradient.pointer
+        let source = convolved.pointer
+        let mean = mean.pointer
+        let inverse = inverseDeviation.pointer
+        let sumGradient = normalization.shift.gradient.pointer
+        let sumGradientTimesHat = normalization.scale.gradient.pointer
+        sumGradient.update(repeating: 0, count: features)
+        sumGradientTimesHat.update(repeating: 0, count: features)
+
+        // The ReLU and dropout gates, and the two sums BatchNorm's backward needs, in one pass.
+        for row in 0..<rows {
+            let incoming = gradient + row * features
+            let values = result + row * features
+            let pre = gated + row * features
+            let inputs = source + row * features
+            var feature = 0
+            let zero = SIMD8<Float>(repeating: 0)
+            while feature + Vector.width <= features {
+                let scaled = Vector.load(incoming, feature) * keptScale
+                let value = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
+                Vector.store(value, pre, feature)
+                Vector.store(Vector.load(sumGradient, feature) + value, sumGradient, feature)
+                let hat = (Vector.load(inputs, feature) - Vector.load(mean, feature)) * Vector.load(inverse, feature)
+                Vector.store(Vector.load(sumGradientTimesHat, feature) + value * hat, sumGradientTimesHat, feature)
+                feature += Vector.width
+            }
+            while feature < features {
+                let value = values[feature] > 0 ? incoming[feature] * keptScale : 0
+                pre[feature] = value
+                sumGradient[feature] += value
+                sumGradientTimesHat[feature] += value * (inputs[feature] - mean[feature]) * inverse[feature]
+                feature += 1
+            }
+        }
+
+        // dx = gamma / sigma (g - mean(g) - x̂ mean(g x̂)), rewritten as a g + b x + c per feature.
+        let gamma = normalization.scale.value.pointer
+        let count = Float(rows)
+        let coefficients = output  // the forward output is no longer needed after the gate pass
+        let a = coefficients.pointer
+        let b = coefficients.pointer + features
+        let c = coefficients.pointer + 2 * features
+        for feature in 0..<features {
+            let factor = gamma[feature] * inverse[feature]
+            if trainedLastForward {
+                let hatMean = sumGradientTimesHat[feature] / count
+                a[feature] = factor
+                b[feature] = -factor * hatMean * inverse[feature]
+                c[feature] = -factor * sumGradient[feature] / count + factor * hatMean * inverse[feature] * mean[feature]
+            } else {
+                a[feature] = factor
+                b[feature] = 0
+                c[feature] = 0
+            }
+        }
+        for row in 0..<rows {
+            let pre = gated + row * features
+            let inputs = source + row * features
+            var feature = 0
+            while feature + Vector.width <= features {
+                let combined =
+                    Vector.load(a, feature) * Vector.load(pre, feature) + Vector.load(b, feature)
+                    * Vector.load(inputs, feature) + Vector.load(c, feature)
+                Vector.store(combined, pre, feature)
+                feature += Vector.width
+            }
+            while feature < features {
+                pre[feature] = a[feature] * pre[feature] + b[feature] * inputs[feature] + c[feature]
+                feature += 1
+            }
+        }
+        return try convolution.backward(preActivationGradient)
+    }
+}

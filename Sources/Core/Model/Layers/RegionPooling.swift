@@ -1,0 +1,48 @@
+/// Pooling by a fixed hard assignment: each coarse node is the mean of its member nodes,
+/// `Y_b = P X_b` with `P = (S D^-1)^T` (blocks x nodes) for every sample `b`.
+///
+/// Shapes: `X` is `[batch, nodes, features]`, `Y` is `[batch, blocks, features]`.
+/// Backward: `dX_b = P^T dY_b` (each member gets its block's gradient divided by the block size).
+/// With a one-block partition this is the mean over all nodes (the readout's level means).
+public final class RegionPooling: Layer {
+    /// `P`, blocks x nodes.
+    public let pooling: SparseMatrix
+    private let transposedPooling: SparseMatrix
+    private let output = Tensor(shape: [0])
+    private let inputGradient = Tensor(shape: [0])
+
+    /// Pools by `partition`.
+    public convenience init(partition: Partition) {
+        self.init(pooling: SparseMatrix(meanOf: partition))
+    }
+
+    /// Pools with the mean over all `nodeCount` nodes.
+    public convenience init(meanOverNodes nodeCount: Int) {
+        self.init(pooling: SparseMatrix(meanOverNodes: nodeCount))
+    }
+
+    private init(pooling: SparseMatrix) {
+        self.pooling = pooling
+        transposedPooling = pooling.transposed()
+    }
+
+    /// `Y_b = P X_b`.
+    public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        precondition(input.shape.count == 3 && input.shape[1] == pooling.columnCount, "pooling input \(input.shape)")
+        let batch = input.shape[0]
+        let features = input.shape[2]
+        output.resize([batch, pooling.rowCount, features])
+        pooling.apply(to: input.pointer, into: output.pointer, batch: batch, features: features)
+        return output
+    }
+
+    /// `dX_b = P^T dY_b`.
+    public func backward(_ outputGradient: Tensor) throws(BLASError) -> Tensor {
+        let batch = outputGradient.shape[0]
+        let features = outputGradient.shape[2]
+        inputGradient.resize([batch, pooling.columnCount, features])
+        transposedPooling.apply(
+            to: outputGradient.pointer, into: inputGradient.pointer, batch: batch, features: features)
+        return inputGradient
+    }
+}
