@@ -14,7 +14,7 @@ import Glibc
 /// A root daemon creates a job's directory and log as root and hands them to the owner. Files in
 /// a job directory are the owner's to change, so the daemon opens them with `O_NOFOLLOW` and checks
 /// their owner before it reads one for a client (`openForReading`).
-public struct JobFiles: Sendable {
+public struct DaemonFiles: Sendable {
     /// The state directory.
     public let stateDirectory: URL
     /// Whether the daemon is root and hands directories to their owners.
