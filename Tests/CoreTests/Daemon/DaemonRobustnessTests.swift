@@ -145,6 +145,31 @@ struct DaemonRobustnessTests {
         #expect(daemon.configuration.parallelism["train"] == 3)
     }
 
+    @Test func list_largerThanOneFrame_leavesOutTheOldestFinishedJobs() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.defaultParallelism = 0
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        // About 2.1 KB a record: 600 of them exceed the 1 MiB frame.
+        let longName = String(repeating: "n", count: 2000)
+        var limits = SchedulingLimits()
+        limits.maxQueuedPerUser = nil
+        for index in 0..<600 {
+            let spec = JobSpec(kind: .extract, dataset: "builtin:synthetic", name: "\(index)-\(longName)")
+            let job = try harness.daemon.store.submit(
+                spec: spec, owner: getuid(), ownerName: "test", priority: 0, dependencies: [], limits: limits)
+            if index < 590 { try harness.daemon.store.cancel(id: job.id) }
+        }
+
+        guard case .jobs(let jobs) = try harness.client().request(.list(all: true)) else {
+            Issue.record("list did not answer with jobs")
+            return
+        }
+        #expect(jobs.count < 600 && jobs.count > 300)
+        #expect(jobs.filter { $0.state == .queued }.count == 10)
+        #expect(jobs.last?.id == 600)
+    }
+
     @Test func dependency_onFailedJob_failsAtOnceNamingTheParent() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
