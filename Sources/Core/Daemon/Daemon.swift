@@ -71,7 +71,7 @@ public final class Daemon: Sendable {
         self.options = options
         self.log = options.log
         self.launcher = options.launcher
-        self.daemonUid = getuid()
+        self.daemonUid = options.serviceUid ?? getuid()
         self.files = DaemonFiles(stateDirectory: options.stateDirectory, runsAsRoot: geteuid() == 0)
         try files.prepareStateDirectory()
         self.store = try JobStore(path: options.stateDirectory.appendingPathComponent("queue.sqlite"))

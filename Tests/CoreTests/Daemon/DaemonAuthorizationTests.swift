@@ -143,6 +143,34 @@ struct DaemonAuthorizationTests {
         #expect(code == .invalidSpec)
     }
 
+    @Test func usersDaemon_refusesOtherUidsAtConnect() throws {
+        let directory = URL(fileURLWithPath: "/tmp/glare-user-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = DaemonOptions(
+            stateDirectory: directory.appendingPathComponent("state"),
+            socketPath: directory.appendingPathComponent("s.sock").path,
+            launcher: LocalJobLauncher(workerExecutable: "/bin/false"), log: JournalLog(destination: .discard),
+            environment: [:], notifiesSystemd: false)
+        // The daemon acts as uid 4242's own; this test process (another uid) connects to it.
+        options.serviceUid = getuid() + 4242
+        let daemon = try Daemon(options: options)
+        try daemon.start()
+        defer { daemon.stop() }
+
+        var status = stat()
+        #expect(stat(options.socketPath, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600)
+        let client = try RawClient(path: options.socketPath)
+        try client.send(Hello(software: "test"))
+        guard case .error(let code, let message) = try client.readReply() else {
+            Issue.record("a user's daemon accepted another uid")
+            return
+        }
+        #expect(code == .denied)
+        #expect(message.contains("serves only that user"))
+        #expect(try client.readFrame() == nil)
+    }
+
     @Test func identify_makesRootAndTheDaemonsOwnUserAdmins() {
         let root = Caller.identify(PeerCredentials(pid: 1, uid: 0, gid: 0), daemonUid: 4000, adminGroup: "glare-admin")
         #expect(root.isAdmin && root.name == "root")
