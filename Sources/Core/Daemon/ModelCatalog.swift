@@ -70,6 +70,13 @@ struct ModelCatalog {
             else {
                 throw ErrorReply(code: .notFound, message: "no model file at \(standardized)")
             }
+            // A file that is not a model, is damaged, or comes from a newer glare is refused now,
+            // not after the job waited its turn.
+            do {
+                _ = try TensorArchive.read(from: URL(fileURLWithPath: standardized), magic: GlareModel.magic)
+            } catch {
+                throw ErrorReply(code: .invalidSpec, message: "\(error)")
+            }
         }
         return standardized
     }

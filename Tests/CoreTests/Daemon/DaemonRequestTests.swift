@@ -68,6 +68,28 @@ struct DaemonRequestTests {
         #expect(try harness.daemon.store.list(includeFinished: true).isEmpty)
     }
 
+    @Test func submit_withModelPathThatIsNotAModel_isRefused() throws {
+        let harness = try DaemonHarness()
+        defer { harness.tearDown() }
+        let client = try harness.client()
+        let bogus = harness.directory.appendingPathComponent("notes.glare")
+        try Data("not a model at all, just text".utf8).write(to: bogus)
+
+        for (path, fragment) in [
+            (bogus.path, bogus.path), (harness.directory.path + "/missing.glare", "no model file"),
+        ] {
+            let spec = JobSpec(kind: .infer, model: path, inputs: ["/tmp"])
+            guard case .error(let code, let message) = try client.request(.submit(spec: spec, priority: 0, after: []))
+            else {
+                Issue.record("\(path) was accepted as a model")
+                continue
+            }
+            #expect(code == .invalidSpec)
+            #expect(message.contains(fragment), "message: \(message)")
+        }
+        #expect(try harness.daemon.store.list(includeFinished: true).isEmpty)
+    }
+
     @Test func submit_withModelFromTrainingJob_fillsModelPath() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
