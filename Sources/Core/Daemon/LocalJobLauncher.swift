@@ -29,9 +29,18 @@ public struct LocalJobLauncher: JobLauncher {
     /// Spawns the worker for `request` and returns its pid and start time.
     public func launch(_ request: LaunchRequest) throws -> LaunchedWorker {
         let logPath = request.directory.log.path
-        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // The job directory is the owner's: a link planted as `log` must not make a root daemon
+        // append to (and hand over) some other file.
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard log >= 0 else { throw SystemCallError("open \(logPath)") }
         defer { close(log) }
+        var status = stat()
+        guard fstat(log, &status) == 0 else { throw SystemCallError("fstat \(logPath)") }
+        guard status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1,
+            status.st_uid == request.job.owner || status.st_uid == geteuid()
+        else {
+            throw SystemCallError("\(logPath) is not a plain file of the job's owner", code: EPERM)
+        }
         if request.dropsToOwner {
             guard fchown(log, request.job.owner, request.ownerGroup) == 0 else {
                 throw SystemCallError("chown \(logPath)")

@@ -192,6 +192,28 @@ struct DaemonSupervisionTests {
                 atPath: harness.daemon.files.directory(of: job.id).url.appendingPathComponent("checkpoint").path))
     }
 
+    @Test func plantedLogLink_failsTheJobAndLeavesItsTargetAlone() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.parallelism["extract"] = 0
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        try harness.script("quick", "echo written")
+        let client = try harness.client()
+        let job = try client.submit(name: "quick")
+
+        // The owner controls the job directory; a link named `log` points at someone else's file.
+        let victim = harness.directory.appendingPathComponent("victim")
+        try Data("untouched\n".utf8).write(to: victim)
+        let directory = harness.daemon.files.directory(of: job.id)
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: directory.log, withDestinationURL: victim)
+
+        harness.daemon.setParallelism(group: "extract", count: 1)
+        #expect(try harness.eventually { try client.show(job.id).state == .failed })
+        #expect(try client.show(job.id).reason?.contains("could not start the worker") == true)
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "untouched\n")
+    }
+
     @Test func progressEvents_areStoredWhileTheJobRuns() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
