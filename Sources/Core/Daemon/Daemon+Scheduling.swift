@@ -69,6 +69,8 @@ extension Daemon {
                 job.attempt > 1 ? "job resumed" : "job started",
                 fields.merging(["GLARE_PID": String(worker.processId), "GLARE_ATTEMPT": String(job.attempt)]) { $1 })
             startThread(named: "glare-worker-\(job.id)") { [self] in supervise(jobId: job.id, worker: worker) }
+            // A cancel that came between the claim and the worker being known found nothing to signal.
+            if (try? store.job(id: job.id))??.cancelRequested == true { stopWorker(jobId: job.id, reason: .cancel) }
         } catch {
             log.error("job could not start", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
             _ = try? store.finish(
