@@ -113,8 +113,12 @@ struct DaemonRobustnessTests {
         // The sweep runs at most once a minute; let the next pass run now.
         harness.daemon.runtime.withLock { $0.lastRetentionSweep = 0 }
         harness.daemon.schedulerWake.notify()
-        #expect(try harness.eventually { try harness.daemon.store.job(id: first.id) == nil })
-        #expect(!FileManager.default.fileExists(atPath: harness.daemon.files.directory(of: first.id).url.path))
+        let firstDirectory = harness.daemon.files.directory(of: first.id).url.path
+        #expect(
+            try harness.eventually {
+                try harness.daemon.store.job(id: first.id) == nil
+                    && !FileManager.default.fileExists(atPath: firstDirectory)
+            })
         #expect(try harness.daemon.store.job(id: second.id) != nil)
     }
 
