@@ -52,7 +52,9 @@ struct DaemonRequestTests {
             (JobSpec(kind: .train, dataset: "imagenet:/data"), "unknown dataset kind"),
             (JobSpec(kind: .train), "needs a dataset"),
             (JobSpec(kind: .train, dataset: "folder:relative/path"), "must be absolute"),
-            (JobSpec(kind: .train, dataset: "folder:/no/such/folder"), "no dataset at"),
+            (JobSpec(kind: .train, dataset: "folder:/no/such/folder"), "does not exist"),
+            (JobSpec(kind: .train, dataset: "builtin:imagenet"), "no builtin dataset"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic?colour=blue"), "unknown option"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", epochs: 0), "epochs"),
             (JobSpec(kind: .infer, model: "x"), "needs files"),
         ]
