@@ -45,8 +45,7 @@ final class ConnectionSession {
         // A peer that connects and says nothing would hold a thread for ever.
         guard try connection.waitUntilReadable(timeout: ConnectionSession.helloTimeout) else { return }
         guard let helloPayload = try nextFrame() else { return }
-        let hello = try Hello.read(from: helloPayload)
-        _ = hello
+        _ = try Hello.read(from: helloPayload)
 
         let configuration = daemon.configuration
         if daemon.daemonUid != 0 && credentials.uid != daemon.daemonUid {

@@ -45,7 +45,7 @@ struct ModelCatalog {
             }
             return daemon.files.directory(of: id).model.path
         }
-        if let model = try models(visibleTo: caller).first(where: { $0.name == trimmed && ownedOrOnly($0, caller) }) {
+        if let model = try models(visibleTo: caller).first(where: { $0.name == trimmed }) {
             return model.path
         }
         throw ErrorReply(
@@ -53,9 +53,6 @@ struct ModelCatalog {
             message:
                 "no model named '\(trimmed)'; `glarectl models` lists them, or give a job id or a model file's path")
     }
-
-    /// An admin resolving a name prefers their own model; anyone else sees only their own anyway.
-    private func ownedOrOnly(_ model: ModelEntry, _ caller: Caller) -> Bool { true }
 
     /// A path: checked to exist when the daemon may look on the owner's behalf.
     ///
