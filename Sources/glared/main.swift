@@ -85,7 +85,7 @@ do {
     daemon = try Daemon(options: options)
     try daemon.start()
 } catch {
-    log.error("glared cannot start", ["GLARE_ERROR": "\(error)"])
+    // One line on stderr, which systemd also puts in the journal.
     fail("\(error)")
 }
 

@@ -91,7 +91,9 @@ public enum ConfigurationParser {
     }
 
     private static func integer(_ key: String, _ value: String, minimum: Int) throws -> Int {
-        guard let number = Int(value) else { throw ValueProblem(detail: "\(key) must be a whole number, got \"\(value)\"") }
+        guard let number = Int(value) else {
+            throw ValueProblem(detail: "\(key) must be a whole number, got \"\(value)\"")
+        }
         guard number >= minimum else { throw ValueProblem(detail: "\(key) must be at least \(minimum), got \(number)") }
         return number
     }
@@ -105,7 +107,9 @@ public enum ConfigurationParser {
     }
 
     private static func absolutePath(_ key: String, _ value: String) throws -> String {
-        guard value.hasPrefix("/") else { throw ValueProblem(detail: "\(key) must be an absolute path, got \"\(value)\"") }
+        guard value.hasPrefix("/") else {
+            throw ValueProblem(detail: "\(key) must be an absolute path, got \"\(value)\"")
+        }
         return value
     }
 }

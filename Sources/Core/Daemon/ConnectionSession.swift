@@ -11,6 +11,9 @@ final class ConnectionSession {
     private var decoder = FrameDecoder()
     private let encoder = FrameEncoder()
 
+    /// Seconds a new connection has to send its hello.
+    static let helloTimeout = 30.0
+
     init(daemon: Daemon, connection: SocketConnection) {
         self.daemon = daemon
         self.connection = connection
@@ -39,9 +42,10 @@ final class ConnectionSession {
 
     private func serve() throws {
         let credentials = try connection.peerCredentials()
+        // A peer that connects and says nothing would hold a thread for ever.
+        guard try connection.waitUntilReadable(timeout: ConnectionSession.helloTimeout) else { return }
         guard let helloPayload = try nextFrame() else { return }
-        let hello = try Hello.read(from: helloPayload)
-        _ = hello
+        _ = try Hello.read(from: helloPayload)
 
         let configuration = daemon.configuration
         if daemon.daemonUid != 0 && credentials.uid != daemon.daemonUid {

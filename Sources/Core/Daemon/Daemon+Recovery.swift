@@ -17,7 +17,9 @@ extension Daemon {
         let maxRestarts = configuration.maxRestarts
         for job in try store.runningJobs() {
             var fields = ["GLARE_JOB": String(job.id), "GLARE_USER": job.ownerName]
-            if let pid = job.pid, let startTime = job.pidStartTime, ProcessInspector.isAlive(pid: pid, startTime: startTime) {
+            if let pid = job.pid, let startTime = job.pidStartTime,
+                ProcessInspector.isAlive(pid: pid, startTime: startTime)
+            {
                 fields["GLARE_PID"] = String(pid)
                 log.warning("stopping a worker left by the previous daemon", fields)
                 stopLeftoverWorker(pid: pid, startTime: startTime)
@@ -30,13 +32,15 @@ extension Daemon {
                         id: job.id, attempt: job.attempt, state: .succeeded, reason: nil, summary: outcome?.summary)
                     log.notice("job found finished after a restart", fields)
                 } else if job.cancelRequested {
-                    try store.finish(id: job.id, attempt: job.attempt, state: .cancelled, reason: "cancelled", summary: nil)
+                    try store.finish(
+                        id: job.id, attempt: job.attempt, state: .cancelled, reason: "cancelled", summary: nil)
                 } else if job.restarts < maxRestarts {
                     try store.requeueInterrupted(
                         id: job.id, attempt: job.attempt, reason: "interrupted: glared restarted while it ran")
                     log.notice("job interrupted by a restart; it resumes", fields)
                 } else {
-                    try store.finish(id: job.id, attempt: job.attempt, state: .failed, reason: "interrupted", summary: nil)
+                    try store.finish(
+                        id: job.id, attempt: job.attempt, state: .failed, reason: "interrupted", summary: nil)
                     log.warning("job interrupted too often; failed", fields)
                 }
             } catch {

@@ -53,14 +53,15 @@ extension Daemon {
                 job: job, directory: files.directory(of: job.id),
                 cacheDirectory: files.cacheDirectory(of: job.owner).path,
                 dropsToOwner: files.runsAsRoot && job.owner != 0, ownerGroup: account.gid,
-                environment: workerEnvironment(for: account))
+                environment: workerEnvironment(for: account), logMaxBytes: configuration.logMaxBytes)
             let worker = try launcher.launch(request)
             let supervised = SupervisedWorker(
                 job: job, worker: worker, stopReason: nil,
                 progress: ProgressReader(path: request.directory.events.path))
             runtime.withLock { $0.workers[job.id] = supervised }
             do {
-                try store.markStarted(id: job.id, attempt: job.attempt, pid: worker.processId, pidStartTime: worker.startTime)
+                try store.markStarted(
+                    id: job.id, attempt: job.attempt, pid: worker.processId, pidStartTime: worker.startTime)
             } catch {
                 log.warning("cannot record the worker's pid", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
             }
@@ -68,6 +69,8 @@ extension Daemon {
                 job.attempt > 1 ? "job resumed" : "job started",
                 fields.merging(["GLARE_PID": String(worker.processId), "GLARE_ATTEMPT": String(job.attempt)]) { $1 })
             startThread(named: "glare-worker-\(job.id)") { [self] in supervise(jobId: job.id, worker: worker) }
+            // A cancel that came between the claim and the worker being known found nothing to signal.
+            if (try? store.job(id: job.id))??.cancelRequested == true { stopWorker(jobId: job.id, reason: .cancel) }
         } catch {
             log.error("job could not start", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
             _ = try? store.finish(
@@ -145,11 +148,13 @@ extension Daemon {
 
     /// Asks a running job's worker to stop for a cancel: SIGTERM now, SIGKILL after the grace period.
     func stopWorker(jobId: Int64, reason: StopReason) {
-        guard let worker = runtime.withLock({ state -> LaunchedWorker? in
-            guard state.workers[jobId] != nil else { return nil }
-            state.workers[jobId]!.stopReason = state.workers[jobId]!.stopReason ?? reason
-            return state.workers[jobId]!.worker
-        }) else { return }
+        guard
+            let worker = runtime.withLock({ state -> LaunchedWorker? in
+                guard state.workers[jobId] != nil else { return nil }
+                state.workers[jobId]!.stopReason = state.workers[jobId]!.stopReason ?? reason
+                return state.workers[jobId]!.worker
+            })
+        else { return }
         do {
             try launcher.signal(worker, SIGTERM)
         } catch {

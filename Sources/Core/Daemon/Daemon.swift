@@ -24,7 +24,7 @@ public final class Daemon: Sendable {
     /// The daemon's own uid: root serves everyone, anyone else serves only themselves.
     public let daemonUid: UInt32
     /// Job directories and the landmark caches.
-    let files: JobFiles
+    let files: DaemonFiles
     /// Bumped whenever a job's state changes; `wait` and log followers watch it.
     let jobChanges = ChangeNotifier()
     /// Wakes the scheduler early (a submit, a finished job, a resume).
@@ -71,8 +71,8 @@ public final class Daemon: Sendable {
         self.options = options
         self.log = options.log
         self.launcher = options.launcher
-        self.daemonUid = getuid()
-        self.files = JobFiles(stateDirectory: options.stateDirectory, runsAsRoot: geteuid() == 0)
+        self.daemonUid = options.serviceUid ?? getuid()
+        self.files = DaemonFiles(stateDirectory: options.stateDirectory, runsAsRoot: geteuid() == 0)
         try files.prepareStateDirectory()
         self.store = try JobStore(path: options.stateDirectory.appendingPathComponent("queue.sqlite"))
         self.runtime = Mutex(RuntimeState(configuration: options.configuration))

@@ -20,6 +20,8 @@ public struct DaemonOptions: Sendable {
     public var environment: [String: String]
     /// Whether to talk to systemd (readiness, status, watchdog); tests turn it off.
     public var notifiesSystemd: Bool
+    /// The uid the daemon serves as; nil for its real uid. Tests set it to act as a user's daemon.
+    public var serviceUid: UInt32?
 
     /// Creates options; the environment defaults to the process's.
     public init(

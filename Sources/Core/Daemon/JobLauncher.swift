@@ -12,12 +12,15 @@ public struct LaunchRequest: Sendable {
     public var ownerGroup: UInt32
     /// The worker's environment, complete.
     public var environment: [String: String]
+    /// The size at which the job's log stops growing.
+    public var logMaxBytes: Int64
 
     /// Creates a request.
     public init(
         job: JobRecord, directory: JobDirectory, cacheDirectory: String, dropsToOwner: Bool, ownerGroup: UInt32,
-        environment: [String: String]
+        environment: [String: String], logMaxBytes: Int64
     ) {
+        self.logMaxBytes = logMaxBytes
         self.job = job
         self.directory = directory
         self.cacheDirectory = cacheDirectory

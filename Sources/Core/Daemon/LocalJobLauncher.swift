@@ -3,7 +3,7 @@ import Glibc
 
 /// Starts `glare-worker` as a child process in a process group of its own.
 ///
-/// The command is `glare-worker --job-dir DIR --job-id N --cache-dir DIR [--uid U --gid G]`; with
+/// The command is `glare-worker --job-dir DIR --job-id N --cache-dir DIR --log-max-bytes N [--uid U --gid G]`; with
 /// `--uid` the worker drops to that user before it reads anything. Standard output and error go to
 /// the job's log, opened here with `O_APPEND`, so the daemon never holds job output in memory.
 public struct LocalJobLauncher: JobLauncher {
@@ -29,9 +29,18 @@ public struct LocalJobLauncher: JobLauncher {
     /// Spawns the worker for `request` and returns its pid and start time.
     public func launch(_ request: LaunchRequest) throws -> LaunchedWorker {
         let logPath = request.directory.log.path
-        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // The job directory is the owner's: a link planted as `log` must not make a root daemon
+        // append to (and hand over) some other file.
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard log >= 0 else { throw SystemCallError("open \(logPath)") }
         defer { close(log) }
+        var status = stat()
+        guard fstat(log, &status) == 0 else { throw SystemCallError("fstat \(logPath)") }
+        guard status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1,
+            status.st_uid == request.job.owner || status.st_uid == geteuid()
+        else {
+            throw SystemCallError("\(logPath) is not a plain file of the job's owner", code: EPERM)
+        }
         if request.dropsToOwner {
             guard fchown(log, request.job.owner, request.ownerGroup) == 0 else {
                 throw SystemCallError("chown \(logPath)")
@@ -40,7 +49,7 @@ public struct LocalJobLauncher: JobLauncher {
 
         var arguments = [
             "--job-dir", request.directory.url.path, "--job-id", String(request.job.id),
-            "--cache-dir", request.cacheDirectory,
+            "--cache-dir", request.cacheDirectory, "--log-max-bytes", String(request.logMaxBytes),
         ]
         if request.dropsToOwner {
             arguments += ["--uid", String(request.job.owner), "--gid", String(request.ownerGroup)]

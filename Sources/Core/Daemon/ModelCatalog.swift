@@ -33,26 +33,26 @@ struct ModelCatalog {
                 throw ErrorReply(code: .notFound, message: "no job \(id) to take a model from")
             }
             guard job.spec.kind == .train else {
-                throw ErrorReply(code: .notFound, message: "job \(id) is a \(job.spec.kind.rawValue) job, not a training job")
+                throw ErrorReply(
+                    code: .notFound, message: "job \(id) is a \(job.spec.kind.rawValue) job, not a training job")
             }
             guard caller.mayManage(job) else {
                 throw ErrorReply(code: .denied, message: "job \(id) belongs to \(job.ownerName); use your own model")
             }
             guard job.state == .succeeded else {
-                throw ErrorReply(code: .notFound, message: "training job \(id) is \(job.state.rawValue), so it has no model")
+                throw ErrorReply(
+                    code: .notFound, message: "training job \(id) is \(job.state.rawValue), so it has no model")
             }
             return daemon.files.directory(of: id).model.path
         }
-        if let model = try models(visibleTo: caller).first(where: { $0.name == trimmed && ownedOrOnly($0, caller) }) {
+        if let model = try models(visibleTo: caller).first(where: { $0.name == trimmed }) {
             return model.path
         }
         throw ErrorReply(
             code: .notFound,
-            message: "no model named '\(trimmed)'; `glarectl models` lists them, or give a job id or a model file's path")
+            message:
+                "no model named '\(trimmed)'; `glarectl models` lists them, or give a job id or a model file's path")
     }
-
-    /// An admin resolving a name prefers their own model; anyone else sees only their own anyway.
-    private func ownedOrOnly(_ model: ModelEntry, _ caller: Caller) -> Bool { true }
 
     /// A path: checked to exist when the daemon may look on the owner's behalf.
     ///
@@ -62,9 +62,17 @@ struct ModelCatalog {
         let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
         if SpecValidator.daemonMayLook(for: caller, daemonUid: daemon.daemonUid) {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory), !isDirectory.boolValue
+            guard FileManager.default.fileExists(atPath: standardized, isDirectory: &isDirectory),
+                !isDirectory.boolValue
             else {
                 throw ErrorReply(code: .notFound, message: "no model file at \(standardized)")
+            }
+            // A file that is not a model, is damaged, or comes from a newer glare is refused now,
+            // not after the job waited its turn.
+            do {
+                _ = try TensorArchive.read(from: URL(fileURLWithPath: standardized), magic: GlareModel.magic)
+            } catch {
+                throw ErrorReply(code: .invalidSpec, message: "\(error)")
             }
         }
         return standardized

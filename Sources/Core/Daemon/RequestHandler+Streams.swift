@@ -78,8 +78,9 @@ extension RequestHandler {
     /// The result files of `job`, relative to its `results/`, regular files only, sorted by name.
     func resultFiles(of job: JobRecord) throws -> [ResultFile] {
         let root = daemon.files.directory(of: job.id).results
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .isSymbolicLinkKey])
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .isSymbolicLinkKey])
         else { return [] }
         var files: [ResultFile] = []
         let prefix = root.resolvingSymlinksInPath().path + "/"
@@ -99,7 +100,9 @@ extension RequestHandler {
         return !name.split(separator: "/").contains { $0 == ".." || $0 == "." }
     }
 
-    private func readChunk(_ descriptor: Int32, into buffer: inout [UInt8], at offset: Int64, limit: Int? = nil)
+    private func readChunk(
+        _ descriptor: Int32, into buffer: inout [UInt8], at offset: Int64, limit: Int? = nil
+    )
         throws -> Int
     {
         let wanted = limit ?? buffer.count

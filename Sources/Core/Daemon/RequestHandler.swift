@@ -51,7 +51,7 @@ struct RequestHandler {
         case .submit(let spec, let priority, let after):
             return .submitted(try submit(spec: spec, priority: priority, after: after))
         case .list(let all):
-            return .jobs(try store.list(includeFinished: all))
+            return .jobs(try fittingOneFrame(try store.list(includeFinished: all)))
         case .show(let id):
             return .job(try job(id))
         case .cancel(let ids):
@@ -61,7 +61,8 @@ struct RequestHandler {
         case .retry(let id):
             let original = try managedJob(id, operation: "retry")
             let job = try store.retry(id: original.id)
-            daemon.log.info("job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
+            daemon.log.info(
+                "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
             daemon.schedulerWake.notify()
             return .submitted(job)
         case .remove(let id):
@@ -70,7 +71,8 @@ struct RequestHandler {
             do {
                 try daemon.files.removeDirectory(of: job.id)
             } catch {
-                daemon.log.warning("cannot delete a removed job's directory", ["GLARE_JOB": String(id), "GLARE_ERROR": "\(error)"])
+                daemon.log.warning(
+                    "cannot delete a removed job's directory", ["GLARE_JOB": String(id), "GLARE_ERROR": "\(error)"])
             }
             daemon.jobChanges.notify()
             return .ok
@@ -97,6 +99,30 @@ struct RequestHandler {
             return .status(try daemon.statusReport())
         case .logs, .fetchFile, .shutdown:
             throw ErrorReply(code: .internal, message: "\(request.operation) is a stream")
+        }
+    }
+
+    /// The jobs, less the oldest final ones when all of them would not fit in one frame.
+    ///
+    /// TODO(protocol): a `list` with paging (`after`, `limit`) so a long history can be read whole;
+    /// until then the oldest finished jobs are left out of a reply that would exceed the frame limit.
+    private func fittingOneFrame(_ jobs: [JobRecord]) throws -> [JobRecord] {
+        var jobs = jobs
+        let encoder = FrameEncoder()
+        while true {
+            do {
+                _ = try encoder.encode(Reply.jobs(jobs))
+                return jobs
+            } catch .frameTooLarge {
+                let finished = jobs.indices.filter { jobs[$0].state.isFinal }
+                guard !finished.isEmpty else {
+                    throw ErrorReply(code: .internal, message: "too many waiting jobs to list in one reply")
+                }
+                let dropped = Set(finished.prefix(max(1, finished.count / 4)))
+                jobs = jobs.indices.filter { !dropped.contains($0) }.map { jobs[$0] }
+            } catch {
+                throw ErrorReply(code: .internal, message: "\(error)")
+            }
         }
     }
 
@@ -167,10 +193,13 @@ struct RequestHandler {
         guard caller.mayManage(job) else {
             daemon.log.warning(
                 "request denied",
-                ["GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": operation,
-                 "GLARE_JOB": String(id)])
+                [
+                    "GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": operation,
+                    "GLARE_JOB": String(id),
+                ])
             throw ErrorReply(
-                code: .denied, message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(operation) it")
+                code: .denied,
+                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(operation) it")
         }
         return job
     }

@@ -4,7 +4,8 @@ import Foundation
 /// time with a clear message and nothing is queued.
 ///
 /// Checks: the kind's required fields (a dataset for train, evaluate and extract; a model for
-/// evaluate and infer; inputs for infer), the dataset spec's syntax, absolute paths, epochs above
+/// evaluate and infer; inputs for infer), the dataset spec's syntax and the reader's own check
+/// (`DatasetLoader.validate`: name, options, path), absolute paths, epochs above
 /// zero, and the model reference, which must resolve (a name, a training job's id, or a file) and
 /// becomes `modelPath`.
 struct SpecValidator {
@@ -24,14 +25,30 @@ struct SpecValidator {
             } catch {
                 throw invalid("\(error)")
             }
-            if dataset.kind != .builtin { try checkPath(dataset.location, what: "dataset") }
+            if dataset.kind != .builtin {
+                guard dataset.location.hasPrefix("/") else {
+                    throw invalid("the dataset path \(dataset.location) must be absolute")
+                }
+            }
+            // The reader's own check (name, options, path kind) looks at the file system, which a
+            // root daemon does not do for other users; their worker checks as them.
+            // TODO(validation): check a dataset's options without its path for other users too.
+            if dataset.kind == .builtin || SpecValidator.daemonMayLook(for: caller, daemonUid: daemon.daemonUid) {
+                do {
+                    try DatasetLoader.validate(dataset)
+                } catch {
+                    throw invalid("\(error)")
+                }
+            }
         }
         if spec.kind == .infer {
             guard !spec.inputs.isEmpty else { throw invalid("an infer job needs files or folders to read") }
             for input in spec.inputs { try checkPath(input, what: "input") }
         }
         if let epochs = spec.epochs, epochs <= 0 { throw invalid("epochs must be at least 1, got \(epochs)") }
-        if let group = spec.group, group.isEmpty || group.count > 64 { throw invalid("a group name has 1 to 64 characters") }
+        if let group = spec.group, group.isEmpty || group.count > 64 {
+            throw invalid("a group name has 1 to 64 characters")
+        }
 
         if spec.kind == .evaluate || spec.kind == .infer {
             guard let reference = spec.model, !reference.isEmpty else {

@@ -65,7 +65,9 @@ public final class JournalLog: Sendable {
 
     /// `.journal` when standard error is the journal stream systemd connected (`JOURNAL_STREAM`
     /// holds its device and inode), `.standardError` otherwise.
-    public static func detectDestination(environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func detectDestination(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> Destination
     {
         guard let stream = environment["JOURNAL_STREAM"] else { return .standardError }

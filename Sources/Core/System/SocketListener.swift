@@ -21,7 +21,9 @@ public final class SocketListener: @unchecked Sendable {
     ///
     /// A stale socket file (nothing listens on it) is removed first. A live one, or a file there
     /// that is not a socket, is an error: two daemons must not share one socket path.
-    public static func bind(path: String, mode: mode_t, backlog: Int32 = 128) throws(SystemCallError)
+    public static func bind(
+        path: String, mode: mode_t, backlog: Int32 = 128
+    ) throws(SystemCallError)
         -> SocketListener
     {
         try removeStaleSocket(at: path)

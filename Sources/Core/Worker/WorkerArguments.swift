@@ -1,6 +1,6 @@
 /// The command line glared gives `glare-worker`.
 ///
-/// `glare-worker --job-dir DIR --job-id N [--cache-dir DIR] [--uid U --gid G]`
+/// `glare-worker --job-dir DIR --job-id N [--cache-dir DIR] [--uid U --gid G] [--log-max-bytes N]`
 public struct WorkerArguments: Sendable, Equatable {
     /// The job's directory.
     public var jobDirectory: String
@@ -12,9 +12,15 @@ public struct WorkerArguments: Sendable, Equatable {
     public var uid: UInt32?
     /// The primary group to take with `uid`.
     public var gid: UInt32?
+    /// Standard output stops reaching the log at this size; nil for no cap.
+    public var logMaxBytes: Int64?
 
     /// Creates arguments.
-    public init(jobDirectory: String, jobId: Int64, cacheDirectory: String? = nil, uid: UInt32? = nil, gid: UInt32? = nil) {
+    public init(
+        jobDirectory: String, jobId: Int64, cacheDirectory: String? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
+        logMaxBytes: Int64? = nil
+    ) {
+        self.logMaxBytes = logMaxBytes
         self.jobDirectory = jobDirectory
         self.jobId = jobId
         self.cacheDirectory = cacheDirectory
@@ -28,7 +34,7 @@ public struct WorkerArguments: Sendable, Equatable {
         var index = 0
         while index < arguments.count {
             let name = arguments[index]
-            guard ["--job-dir", "--job-id", "--cache-dir", "--uid", "--gid"].contains(name) else {
+            guard ["--job-dir", "--job-id", "--cache-dir", "--uid", "--gid", "--log-max-bytes"].contains(name) else {
                 throw .badArgument("unknown argument \(name)")
             }
             guard index + 1 < arguments.count else { throw .badArgument("\(name) needs a value") }
@@ -48,6 +54,14 @@ public struct WorkerArguments: Sendable, Equatable {
             return value
         }
         guard (uid == nil) == (gid == nil) else { throw .badArgument("--uid and --gid go together") }
-        self.init(jobDirectory: directory, jobId: id, cacheDirectory: values["--cache-dir"], uid: uid, gid: gid)
+        let logMaxBytes = try values["--log-max-bytes"].map { text throws(ConfigurationError) -> Int64 in
+            guard let value = Int64(text), value > 0 else {
+                throw .badArgument("--log-max-bytes needs a positive number")
+            }
+            return value
+        }
+        self.init(
+            jobDirectory: directory, jobId: id, cacheDirectory: values["--cache-dir"], uid: uid, gid: gid,
+            logMaxBytes: logMaxBytes)
     }
 }

@@ -22,6 +22,18 @@ public enum WorkerProcess {
         }
         umask(0o077)
 
+        var cappedOutput: CappedOutput?
+        if let limit = arguments.logMaxBytes {
+            let capped = CappedOutput(limit: limit)
+            do {
+                try capped.start()
+                cappedOutput = capped
+            } catch {
+                writeLine("glare-worker: the log is not capped: \(error)")
+            }
+        }
+        defer { cappedOutput?.finish() }
+
         guard glare_install_stop_handler(SIGTERM) == 0 else {
             writeLine("glare-worker: \(SystemCallError("sigaction SIGTERM"))")
             return WorkerOutcome.failureExitStatus

@@ -106,7 +106,8 @@ struct ConfigurationParserTests {
         #expect(systemd.stateDirectory == "/var/lib/glare" && systemd.socketPath == "/run/glare/glared.sock")
 
         let user = bare.resolvePaths(
-            configuration: DaemonConfiguration(), environment: ["HOME": "/home/ada", "XDG_RUNTIME_DIR": "/run/user/1000"],
+            configuration: DaemonConfiguration(),
+            environment: ["HOME": "/home/ada", "XDG_RUNTIME_DIR": "/run/user/1000"],
             isRoot: false)
         #expect(user.stateDirectory == "/home/ada/.local/state/glare")
         #expect(user.socketPath == "/run/user/1000/glare/glared.sock")

@@ -92,8 +92,9 @@ struct DaemonAuthorizationTests {
 
         #expect(try reply(to: .drain, as: stranger(admin: true), in: harness) == .ok)
         #expect(harness.daemon.isDraining)
-        guard case .status(let status) = try reply(
-            to: .setParallelism(group: "train", count: 4), as: stranger(admin: true), in: harness)
+        guard
+            case .status(let status) = try reply(
+                to: .setParallelism(group: "train", count: 4), as: stranger(admin: true), in: harness)
         else {
             Issue.record("setParallelism was refused for an admin")
             return
@@ -126,17 +127,48 @@ struct DaemonAuthorizationTests {
 
         guard case .models(let theirs) = try reply(to: .models, as: stranger(), in: harness) else { return }
         #expect(theirs.isEmpty)
-        guard case .models(let adminView) = try reply(to: .models, as: stranger(admin: true), in: harness) else { return }
+        guard case .models(let adminView) = try reply(to: .models, as: stranger(admin: true), in: harness) else {
+            return
+        }
         #expect(adminView.map(\.jobId) == [job.id])
 
         let spec = JobSpec(kind: .infer, model: String(job.id), inputs: ["/tmp"])
-        guard case .error(let code, _) = try reply(
-            to: .submit(spec: spec, priority: 0, after: []), as: stranger(), in: harness)
+        guard
+            case .error(let code, _) = try reply(
+                to: .submit(spec: spec, priority: 0, after: []), as: stranger(), in: harness)
         else {
             Issue.record("a stranger used another user's model")
             return
         }
         #expect(code == .invalidSpec)
+    }
+
+    @Test func usersDaemon_refusesOtherUidsAtConnect() throws {
+        let directory = URL(fileURLWithPath: "/tmp/glare-user-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = DaemonOptions(
+            stateDirectory: directory.appendingPathComponent("state"),
+            socketPath: directory.appendingPathComponent("s.sock").path,
+            launcher: LocalJobLauncher(workerExecutable: "/bin/false"), log: JournalLog(destination: .discard),
+            environment: [:], notifiesSystemd: false)
+        // The daemon acts as uid 4242's own; this test process (another uid) connects to it.
+        options.serviceUid = getuid() + 4242
+        let daemon = try Daemon(options: options)
+        try daemon.start()
+        defer { daemon.stop() }
+
+        var status = stat()
+        #expect(stat(options.socketPath, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600)
+        let client = try RawClient(path: options.socketPath)
+        try client.send(Hello(software: "test"))
+        guard case .error(let code, let message) = try client.readReply() else {
+            Issue.record("a user's daemon accepted another uid")
+            return
+        }
+        #expect(code == .denied)
+        #expect(message.contains("serves only that user"))
+        #expect(try client.readFrame() == nil)
     }
 
     @Test func identify_makesRootAndTheDaemonsOwnUserAdmins() {

@@ -52,7 +52,9 @@ struct DaemonRequestTests {
             (JobSpec(kind: .train, dataset: "imagenet:/data"), "unknown dataset kind"),
             (JobSpec(kind: .train), "needs a dataset"),
             (JobSpec(kind: .train, dataset: "folder:relative/path"), "must be absolute"),
-            (JobSpec(kind: .train, dataset: "folder:/no/such/folder"), "no dataset at"),
+            (JobSpec(kind: .train, dataset: "folder:/no/such/folder"), "does not exist"),
+            (JobSpec(kind: .train, dataset: "builtin:imagenet"), "no builtin dataset"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic?colour=blue"), "unknown option"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", epochs: 0), "epochs"),
             (JobSpec(kind: .infer, model: "x"), "needs files"),
         ]
@@ -64,6 +66,28 @@ struct DaemonRequestTests {
             }
             #expect(code == .invalidSpec)
             #expect(message.contains(expected), "message: \(message)")
+        }
+        #expect(try harness.daemon.store.list(includeFinished: true).isEmpty)
+    }
+
+    @Test func submit_withModelPathThatIsNotAModel_isRefused() throws {
+        let harness = try DaemonHarness()
+        defer { harness.tearDown() }
+        let client = try harness.client()
+        let bogus = harness.directory.appendingPathComponent("notes.glare")
+        try Data("not a model at all, just text".utf8).write(to: bogus)
+
+        for (path, fragment) in [
+            (bogus.path, bogus.path), (harness.directory.path + "/missing.glare", "no model file"),
+        ] {
+            let spec = JobSpec(kind: .infer, model: path, inputs: ["/tmp"])
+            guard case .error(let code, let message) = try client.request(.submit(spec: spec, priority: 0, after: []))
+            else {
+                Issue.record("\(path) was accepted as a model")
+                continue
+            }
+            #expect(code == .invalidSpec)
+            #expect(message.contains(fragment), "message: \(message)")
         }
         #expect(try harness.daemon.store.list(includeFinished: true).isEmpty)
     }
@@ -143,7 +167,9 @@ struct DaemonRequestTests {
         let client = try harness.client()
 
         let length = UInt32(WireProtocol.maximumFrameSize + 1)
-        try client.sendRaw(Data([UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]))
+        try client.sendRaw(
+            Data([UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)])
+        )
         guard case .error(let code, _) = try client.readReply() else {
             Issue.record("expected an error reply")
             return
@@ -206,7 +232,8 @@ struct DaemonRequestTests {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
         // About 600 KB: more than two chunks.
-        try harness.script("chatty", "i=0; while [ $i -lt 20000 ]; do echo \"line $i of the job's output\"; i=$((i+1)); done")
+        try harness.script(
+            "chatty", "i=0; while [ $i -lt 20000 ]; do echo \"line $i of the job's output\"; i=$((i+1)); done")
         let client = try harness.client()
         let job = try client.submit(name: "chatty")
         #expect(try harness.eventually { try client.show(job.id).state.isFinal })
@@ -255,7 +282,11 @@ struct DaemonRequestTests {
         defer { harness.tearDown() }
         try harness.script(
             "writer",
-            "mkdir -p \"$1/results/sub\" && printf 'a,b\\n1,2\\n' > \"$1/results/predictions.csv\" && : > \"$1/results/sub/empty\"")
+            """
+            mkdir -p "$1/results/sub"
+            printf 'a,b\\n1,2\\n' > "$1/results/predictions.csv"
+            : > "$1/results/sub/empty"
+            """)
         let client = try harness.client()
         let job = try client.submit(name: "writer")
         #expect(try harness.eventually { try client.show(job.id).state == .succeeded })

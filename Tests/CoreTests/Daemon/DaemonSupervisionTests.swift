@@ -19,16 +19,22 @@ struct DaemonSupervisionTests {
         let directory = harness.daemon.files.directory(of: job.id).url
         let pgid = try String(contentsOf: directory.appendingPathComponent("pgid"), encoding: .utf8)
         let pid = try String(contentsOf: directory.appendingPathComponent("pid"), encoding: .utf8)
-        #expect(pgid.trimmingCharacters(in: .whitespacesAndNewlines) == pid.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            pgid.trimmingCharacters(in: .whitespacesAndNewlines) == pid.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(pgid.trimmingCharacters(in: .whitespacesAndNewlines) != String(getpgrp()))
 
         let environment = try String(contentsOf: directory.appendingPathComponent("env"), encoding: .utf8)
-        let names = Set(environment.split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) })
-        #expect(names.isSuperset(of: ["HOME", "USER", "LOGNAME", "PATH", "LANG", "OPENBLAS_NUM_THREADS", "GLARE_TEST_SCRIPTS"]))
+        let names = Set(
+            environment.split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) })
+        #expect(
+            names.isSuperset(of: [
+                "HOME", "USER", "LOGNAME", "PATH", "LANG", "OPENBLAS_NUM_THREADS", "GLARE_TEST_SCRIPTS",
+            ]))
         #expect(environment.contains("OPENBLAS_NUM_THREADS=1\n"))
         // Nothing of the test process's own environment leaks through (the shell adds PWD, SHLVL and _).
         let expected: Set<String> = [
-            "HOME", "USER", "LOGNAME", "PATH", "LANG", "OPENBLAS_NUM_THREADS", "GLARE_TEST_SCRIPTS", "PWD", "SHLVL", "_",
+            "HOME", "USER", "LOGNAME", "PATH", "LANG", "OPENBLAS_NUM_THREADS", "GLARE_TEST_SCRIPTS", "PWD", "SHLVL",
+            "_",
         ]
         #expect(names.subtracting(expected).isEmpty, "unexpected variables: \(names.subtracting(expected))")
     }
@@ -36,9 +42,12 @@ struct DaemonSupervisionTests {
     @Test func exitStatuses_becomeStatesWithReasons() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
-        try harness.script("fails", "echo '{\"state\":\"failed\",\"reason\":\"no faces found\",\"summary\":{}}' > \"$1/outcome.json\"; exit 1")
+        try harness.script(
+            "fails",
+            "echo '{\"state\":\"failed\",\"reason\":\"no faces found\",\"summary\":{}}' > \"$1/outcome.json\"; exit 1")
         try harness.script("killed", "kill -9 $$")
-        try harness.script("summary", "echo '{\"state\":\"succeeded\",\"summary\":{\"accuracy\":0.75}}' > \"$1/outcome.json\"")
+        try harness.script(
+            "summary", "echo '{\"state\":\"succeeded\",\"summary\":{\"accuracy\":0.75}}' > \"$1/outcome.json\"")
         let client = try harness.client()
         let failed = try client.submit(name: "fails")
         let killed = try client.submit(name: "killed")
@@ -178,7 +187,31 @@ struct DaemonSupervisionTests {
         let after = try #require(try leftovers.store.job(id: job.id))
         #expect(after.state == .interrupted)
         #expect(after.restarts == 1)
-        #expect(FileManager.default.fileExists(atPath: harness.daemon.files.directory(of: job.id).url.appendingPathComponent("checkpoint").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: harness.daemon.files.directory(of: job.id).url.appendingPathComponent("checkpoint").path))
+    }
+
+    @Test func plantedLogLink_failsTheJobAndLeavesItsTargetAlone() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.parallelism["extract"] = 0
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        try harness.script("quick", "echo written")
+        let client = try harness.client()
+        let job = try client.submit(name: "quick")
+
+        // The owner controls the job directory; a link named `log` points at someone else's file.
+        let victim = harness.directory.appendingPathComponent("victim")
+        try Data("untouched\n".utf8).write(to: victim)
+        let directory = harness.daemon.files.directory(of: job.id)
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: directory.log, withDestinationURL: victim)
+
+        harness.daemon.setParallelism(group: "extract", count: 1)
+        #expect(try harness.eventually { try client.show(job.id).state == .failed })
+        #expect(try client.show(job.id).reason?.contains("could not start the worker") == true)
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "untouched\n")
     }
 
     @Test func progressEvents_areStoredWhileTheJobRuns() throws {
@@ -189,7 +222,8 @@ struct DaemonSupervisionTests {
             """
             i=1
             while [ $i -le 3 ]; do
-              echo "{\\"phase\\":\\"epoch\\",\\"time\\":$i,\\"done\\":$i,\\"total\\":3,\\"metrics\\":{\\"loss\\":0.5}}" >> "$1/events.jsonl"
+              event='{"phase":"epoch","time":'$i',"done":'$i',"total":3,"metrics":{"loss":0.5}}'
+              echo "$event" >> "$1/events.jsonl"
               i=$((i+1)); sleep 0.4
             done
             sleep 1.5

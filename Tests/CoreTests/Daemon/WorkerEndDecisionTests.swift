@@ -16,14 +16,17 @@ struct WorkerEndDecisionTests {
 
     @Test func success_isSucceededWithTheOutcomesSummary() {
         let outcome = WorkerOutcome(state: .succeeded, summary: ["accuracy": 0.9])
-        #expect(decide(.exited(0), outcome: outcome) == .finish(state: .succeeded, reason: nil, summary: ["accuracy": 0.9]))
+        #expect(
+            decide(.exited(0), outcome: outcome) == .finish(state: .succeeded, reason: nil, summary: ["accuracy": 0.9]))
         // A job that finished before the cancel took effect stays succeeded.
         #expect(decide(.exited(0), cancel: true) == .finish(state: .succeeded, reason: nil, summary: nil))
     }
 
     @Test func failure_takesTheOutcomesReasonOrTheStatus() {
         let outcome = WorkerOutcome(state: .failed, reason: "dataset folder is empty")
-        #expect(decide(.exited(1), outcome: outcome) == .finish(state: .failed, reason: "dataset folder is empty", summary: [:]))
+        #expect(
+            decide(.exited(1), outcome: outcome)
+                == .finish(state: .failed, reason: "dataset folder is empty", summary: [:]))
         #expect(decide(.exited(2)) == .finish(state: .failed, reason: "the worker exited with status 2", summary: nil))
     }
 
@@ -39,7 +42,10 @@ struct WorkerEndDecisionTests {
     }
 
     @Test func interrupted_bySomethingElse_requeuesWhileRestartsAreLeft() {
-        #expect(decide(.exited(75), restarts: 2, maxRestarts: 3) == .requeue(reason: "interrupted: the worker was stopped"))
-        #expect(decide(.exited(75), restarts: 3, maxRestarts: 3) == .finish(state: .failed, reason: "interrupted", summary: nil))
+        #expect(
+            decide(.exited(75), restarts: 2, maxRestarts: 3) == .requeue(reason: "interrupted: the worker was stopped"))
+        #expect(
+            decide(.exited(75), restarts: 3, maxRestarts: 3)
+                == .finish(state: .failed, reason: "interrupted", summary: nil))
     }
 }

@@ -26,8 +26,10 @@ struct JournalLogTests {
     @Test func formatLine_putsFieldsInKeyOrderAndQuotesSpaces() {
         let log = JournalLog(destination: .discard)
         let line = log.formatLine(
-            .warning, "job finished", ["GLARE_STATE": "failed", "GLARE_JOB": "12", "GLARE_REASON": "killed by signal 9"])
-        #expect(line == "glared[warning] job finished GLARE_JOB=12 GLARE_REASON=\"killed by signal 9\" GLARE_STATE=failed")
+            .warning, "job finished",
+            ["GLARE_STATE": "failed", "GLARE_JOB": "12", "GLARE_REASON": "killed by signal 9"])
+        #expect(
+            line == "glared[warning] job finished GLARE_JOB=12 GLARE_REASON=\"killed by signal 9\" GLARE_STATE=failed")
     }
 
     @Test func formatLine_keepsOneLine() {

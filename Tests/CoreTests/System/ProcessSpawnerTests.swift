@@ -8,13 +8,16 @@ import Testing
 @Suite("Process spawner")
 struct ProcessSpawnerTests {
     /// Spawns `/bin/sh -c script` with its output in a temporary file; returns the pid and the file.
-    func spawnShell(_ script: String, environment: [String: String] = ["PATH": "/usr/bin:/bin"]) throws -> (Int32, String) {
+    func spawnShell(
+        _ script: String, environment: [String: String] = ["PATH": "/usr/bin:/bin"]
+    ) throws -> (Int32, String) {
         let output = "/tmp/glare-spawn-\(UUID().uuidString.prefix(8)).out"
         let descriptor = open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         #expect(descriptor >= 0)
         defer { close(descriptor) }
         let pid = try ProcessSpawner.spawn(
-            executable: "/bin/sh", arguments: ["-c", script], environment: environment, outputFileDescriptor: descriptor)
+            executable: "/bin/sh", arguments: ["-c", script], environment: environment, outputFileDescriptor: descriptor
+        )
         return (pid, output)
     }
 
@@ -75,7 +78,8 @@ struct ProcessSpawnerTests {
         defer { unlink(output) }
         #expect(try ProcessSpawner.waitForExit(pid) == .exited(0))
         let text = try String(contentsOfFile: output, encoding: .utf8)
-        let mask = UInt64(text.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16)
+        let mask = UInt64(
+            text.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16)
         let sigpipeBit = UInt64(1) << UInt64(SIGPIPE - 1)
         #expect(mask.map { $0 & sigpipeBit == 0 } == true, "SigIgn: \(text)")
     }

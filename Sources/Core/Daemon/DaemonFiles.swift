@@ -14,7 +14,7 @@ import Glibc
 /// A root daemon creates a job's directory and log as root and hands them to the owner. Files in
 /// a job directory are the owner's to change, so the daemon opens them with `O_NOFOLLOW` and checks
 /// their owner before it reads one for a client (`openForReading`).
-public struct JobFiles: Sendable {
+public struct DaemonFiles: Sendable {
     /// The state directory.
     public let stateDirectory: URL
     /// Whether the daemon is root and hands directories to their owners.
@@ -118,9 +118,19 @@ public struct JobFiles: Sendable {
     }
 
     private func writeFile(_ path: String, _ contents: Data, owner: (UInt32, UInt32)) throws(SystemCallError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW and the checks below: the directory is the owner's, and a planted link or
+        // hard link must not make a root daemon overwrite another file.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemCallError("open \(path)") }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw SystemCallError("fstat \(path)") }
+        guard status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1,
+            status.st_uid == owner.0 || status.st_uid == geteuid()
+        else {
+            throw SystemCallError("\(path) is not a plain file of the job's owner", code: EPERM)
+        }
+        guard ftruncate(descriptor, 0) == 0 else { throw SystemCallError("truncate \(path)") }
         if runsAsRoot {
             guard fchown(descriptor, owner.0, owner.1) == 0 else { throw SystemCallError("chown \(path)") }
         }
