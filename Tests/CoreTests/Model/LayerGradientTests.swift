@@ -71,6 +71,16 @@ struct LayerGradientTests {
         try checker.checkLayer(layer, input: GradientChecker.randomTensor([3, 9, 3], seed: 14))
     }
 
+    @Test func embeddedGraphConvolution_gradientsMatchFiniteDifferences() throws {
+        var generator = Core.SeededGenerator(seed: 18)
+        let adjacency = try GraphHierarchy(topology: .peer, partitions: []).levels[0].normalized
+        let layer = EmbeddedGraphConvolution(
+            embeddingName: "pos", convolutionName: "gcn", inputFeatures: 3, embeddingSize: 2, outputFeatures: 4,
+            normalizedAdjacency: adjacency, generator: &generator)
+        layer.computesInputGradient = true
+        try checker.checkLayer(layer, input: GradientChecker.randomTensor([2, 68, 3], seed: 19))
+    }
+
     @Test func graphConvolutionBlock_gradientsMatchFiniteDifferences() throws {
         var generator = Core.SeededGenerator(seed: 15)
         let adjacency = try GraphHierarchy(topology: .peer, partitions: [.regions]).levels[1].normalized
