@@ -49,6 +49,8 @@ struct ClientOutputTests {
         }
         #expect(page.contains("\nreason:   dependency 4 failed\n"))
         #expect(JobText.outcome(job) == "job 12 failed: dependency 4 failed")
+        job.summary = ["epochs": 2, "test_accuracy": 0.8125, "loss": .nan]
+        #expect(JobText.page(job).contains("\nsummary:  epochs=2 loss=nan test_accuracy=0.812\n"))
         job.reason = nil
         #expect(!JobText.page(job).contains("reason"))
     }

@@ -35,7 +35,7 @@ public enum JobText {
         if let reason = job.reason, !reason.isEmpty { fields.append(("reason", reason)) }
         if job.restarts > 0 { fields.append(("restarts", String(job.restarts))) }
         if let summary = job.summary, !summary.isEmpty {
-            let figures = summary.sorted { $0.key < $1.key }.map { "\($0.key)=\(ProgressText.number($0.value))" }
+            let figures = summary.sorted { $0.key < $1.key }.map { "\($0.key)=\(figure($0.value))" }
             fields.append(("summary", figures.joined(separator: " ")))
         }
 
@@ -48,6 +48,12 @@ public enum JobText {
     public static func outcome(_ job: JobRecord) -> String {
         let reason = job.reason.map { ": \($0)" } ?? ""
         return "job \(job.id) \(job.state.rawValue)\(reason)"
+    }
+
+    /// A whole number without decimals (counts, epochs), anything else as `ProgressText.number` does.
+    static func figure(_ value: Double) -> String {
+        if value.isFinite, value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+        return ProgressText.number(value)
     }
 
     private static func specFields(_ spec: JobSpec) -> [(String, String)] {
