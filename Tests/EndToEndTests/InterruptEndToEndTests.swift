@@ -5,7 +5,7 @@ import Testing
 extension EndToEnd {
     @Suite("interrupt")
     struct InterruptEndToEndTests {
-        @Test func sigterm_duringTraining_thenRestart_resumesAndFinishes() throws {
+        @Test func sigterm_duringTraining_thenRestart_resumesAndFinishes_andClientsFollowAcrossIt() throws {
             let harness = try DaemonHarness()
             try harness.start()
             defer { harness.stop() }
@@ -16,6 +16,10 @@ extension EndToEnd {
                 $0.state == .running && $0.progress?.phase == "epoch" && ($0.progress?.done ?? 0) >= 2
             }
             let epochsBefore = training.progress?.done ?? 0
+            // Clients already waiting and following reconnect to the restarted daemon and carry on.
+            let waiter = try harness.launchCtl(["wait", String(id)])
+            let follower = try harness.launchCtl(["logs", "-f", String(id)])
+            Thread.sleep(forTimeInterval: 0.5)
 
             #expect(harness.stop(signal: SIGTERM, timeout: .seconds(60)), "glared did not stop\n\(harness.daemonLog())")
             try harness.start()
@@ -32,6 +36,13 @@ extension EndToEnd {
             #expect(
                 (epochsSeenAfterRestart.min() ?? 0) >= epochsBefore,
                 "epochs seen after the restart: \(epochsSeenAfterRestart); reached before it: \(epochsBefore)")
+
+            let waited = harness.finish(waiter, timeout: .seconds(60))
+            #expect(waited.status == 0 && waited.trimmedOutput == "\(id) succeeded", "\(waited)")
+            let followed = harness.finish(follower, timeout: .seconds(60))
+            let wholeLog = try harness.ctl(["logs", String(id)])
+            #expect(followed.status == 0, "\(followed)")
+            #expect(followed.output == wholeLog.output, "the followed log lost or repeated bytes across the restart")
         }
     }
 }

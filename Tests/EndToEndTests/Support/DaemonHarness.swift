@@ -91,13 +91,17 @@ final class DaemonHarness {
 
     /// Runs glarectl against this daemon and waits for it, killing it after `timeout`.
     func ctl(_ arguments: [String], timeout: Duration = .seconds(120)) throws -> CommandResult {
-        let process = try launchCtl(arguments)
-        let exited = waitForExit(process.process, timeout: timeout)
+        finish(try launchCtl(arguments), timeout: timeout)
+    }
+
+    /// Waits for a glarectl started with `launchCtl`, killing it after `timeout`, and returns its result.
+    func finish(_ running: RunningCtl, timeout: Duration) -> CommandResult {
+        let exited = waitForExit(running.process, timeout: timeout)
         if !exited {
-            kill(process.process.processIdentifier, SIGKILL)
-            _ = waitForExit(process.process, timeout: .seconds(10))
+            kill(running.process.processIdentifier, SIGKILL)
+            _ = waitForExit(running.process, timeout: .seconds(10))
         }
-        var result = process.collect()
+        var result = running.collect()
         if !exited { result.errorOutput += "\n[killed by the test after \(timeout)]" }
         return result
     }
