@@ -72,6 +72,13 @@ public final class LandmarkCache {
             return Self.outcome(of: entry)
         }
 
+        // A file this user cannot read says nothing about its contents, so it is not recorded: the
+        // next job, perhaps after a chmod that leaves the identity unchanged, tries again.
+        guard FileManager.default.isReadableFile(atPath: identity.path) else {
+            counts.missing += 1
+            return .failed(reason: DroppedReason.unreadableImage.with("permission denied: \(identity.path)"))
+        }
+
         let entry = try extract(url, identity: identity)
         counts.extracted += 1
         do {
