@@ -82,14 +82,17 @@ struct DaemonSupervisionTests {
     }
 
     @Test func cancel_runningCooperativeJob_endsCancelled() throws {
-        let harness = try DaemonHarness()
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.graceSeconds = 8
+        let harness = try DaemonHarness(configuration: configuration)
         defer { harness.tearDown() }
         try harness.script("polite", "trap 'exit 75' TERM; echo ready; while true; do sleep 0.1; done")
         let client = try harness.client()
         let job = try client.submit(name: "polite")
         #expect(try harness.eventually { try harness.log(of: job.id).contains("ready") })
         guard case .batch = try client.request(.cancel(ids: [job.id])) else { return }
-        #expect(try harness.eventually(timeout: 0.9) { try client.show(job.id).state == .cancelled })
+        // Well before the 8 s grace period: the job stopped on SIGTERM, no SIGKILL was needed.
+        #expect(try harness.eventually(timeout: 5) { try client.show(job.id).state == .cancelled })
     }
 
     @Test func shutdownThenRestart_interruptsAndResumesTheJob() throws {
@@ -226,7 +229,7 @@ struct DaemonSupervisionTests {
               echo "$event" >> "$1/events.jsonl"
               i=$((i+1)); sleep 0.4
             done
-            sleep 1.5
+            sleep 4
             """)
         let client = try harness.client()
         let job = try client.submit(name: "progress")
@@ -241,7 +244,7 @@ struct DaemonSupervisionTests {
         configuration.parallelism["extract"] = 2
         let harness = try DaemonHarness(configuration: configuration)
         defer { harness.tearDown() }
-        try harness.script("sleeper", "sleep 1")
+        try harness.script("sleeper", "sleep 3")
         let client = try harness.client()
         let ids = try (0..<3).map { _ in try client.submit(name: "sleeper").id }
 
