@@ -95,4 +95,38 @@ struct SystemdNotifierTests {
         while let message = manager.receive() { messages.append(message) }
         #expect(messages.contains { $0.hasPrefix("STOPPING=1") }, "received: \(messages)")
     }
+
+    @Test func daemon_pingsTheWatchdogAtHalfItsInterval() throws {
+        let manager = try FakeManager()
+        setenv("NOTIFY_SOCKET", manager.path, 1)
+        setenv("WATCHDOG_USEC", "1000000", 1)
+        setenv("WATCHDOG_PID", String(getpid()), 1)
+        defer {
+            unsetenv("NOTIFY_SOCKET")
+            unsetenv("WATCHDOG_USEC")
+            unsetenv("WATCHDOG_PID")
+        }
+        let directory = URL(fileURLWithPath: "/tmp/glare-watchdog-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let daemon = try Daemon(
+            options: DaemonOptions(
+                stateDirectory: directory.appendingPathComponent("state"),
+                socketPath: directory.appendingPathComponent("s.sock").path,
+                launcher: LocalJobLauncher(workerExecutable: "/bin/false"), log: JournalLog(destination: .discard),
+                environment: [:], notifiesSystemd: true))
+        try daemon.start()
+        defer { daemon.stop() }
+
+        var pings: [Date] = []
+        let deadline = Date(timeIntervalSinceNow: 3)
+        while Date() < deadline, pings.count < 3 {
+            if let message = manager.receive(), message.contains("WATCHDOG=1") { pings.append(Date()) }
+        }
+        #expect(pings.count >= 3, "watchdog pings in 3 s: \(pings.count)")
+        if pings.count >= 3 {
+            // Half of 1 s, give or take one housekeeping pass (0.5 s).
+            let gap = pings[2].timeIntervalSince(pings[1])
+            #expect(gap >= 0.4 && gap <= 1.1, "gap between pings: \(gap) s")
+        }
+    }
 }
