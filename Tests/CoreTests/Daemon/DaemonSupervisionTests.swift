@@ -217,6 +217,45 @@ struct DaemonSupervisionTests {
         #expect(try String(contentsOf: victim, encoding: .utf8) == "untouched\n")
     }
 
+    @Test func rootDaemon_runsAnotherUsersJobAsThatUser() throws {
+        guard getuid() == 0 else {
+            print("skipped: running a job as another user needs a root daemon")
+            return
+        }
+        let harness = try DaemonHarness(workerExecutable: try WorkerProcessTests.workerExecutable())
+        defer { harness.tearDown() }
+        // The daemon's directory must be passable for the user, as /var/lib/glare is (0711).
+        #expect(chmod(harness.directory.path, 0o711) == 0)
+        let nobody = try #require(try UserAccount.lookup(uid: 65534))
+
+        // Submitted as `nobody` (the store records the socket's uid; here it is set directly).
+        // The job reads a model only root may read, so it fails, as that user, with the reason.
+        let secret = harness.directory.appendingPathComponent("root-only.glare")
+        try Data("secret".utf8).write(to: secret)
+        #expect(chmod(secret.path, 0o600) == 0)
+        let spec = JobSpec(kind: .evaluate, dataset: "builtin:synthetic?samples=40", modelPath: secret.path)
+        let job = try harness.daemon.store.submit(
+            spec: spec, owner: nobody.uid, ownerName: nobody.name, priority: 0, dependencies: [],
+            limits: SchedulingLimits())
+        harness.daemon.schedulerWake.notify()
+
+        let client = try harness.client()
+        #expect(try harness.eventually(timeout: 30) { try client.show(job.id).state.isFinal })
+        let finished = try client.show(job.id)
+        #expect(finished.state == .failed)
+        // Root could read the file (and would fail differently: it is not a model); the user cannot.
+        let reason = finished.reason ?? ""
+        #expect(reason.contains("root-only.glare") && reason.contains("permission"), "reason: \(reason)")
+
+        let directory = harness.daemon.files.directory(of: job.id)
+        for url in [directory.url, directory.log, directory.results, directory.outcome] {
+            var status = stat()
+            #expect(stat(url.path, &status) == 0)
+            #expect(status.st_uid == nobody.uid, "\(url.lastPathComponent) belongs to uid \(status.st_uid)")
+        }
+        #expect(try harness.log(of: job.id).contains("starts as uid \(nobody.uid)"))
+    }
+
     @Test func progressEvents_areStoredWhileTheJobRuns() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
