@@ -81,7 +81,8 @@ do {
         stateDirectory: URL(fileURLWithPath: paths.stateDirectory, isDirectory: true), socketPath: paths.socketPath,
         configuration: configuration,
         launcher: LocalJobLauncher(workerExecutable: LocalJobLauncher.workerBesideExecutable()),
-        log: log, inheritedListener: inheritedListener, configurationFile: source, environment: environment)
+        log: log, inheritedListener: inheritedListener, configurationFile: source, environment: environment,
+        notifiesSystemd: environment["NOTIFY_SOCKET"] != nil)
     daemon = try Daemon(options: options)
     try daemon.start()
 } catch {

@@ -33,8 +33,15 @@ final class ConnectionSession {
     }
 
     /// Sends one reply frame.
+    ///
+    /// - Throws: `ProtocolError` when the reply cannot be framed; `ConnectionLost` when the write fails.
     func send(_ reply: Reply) throws {
-        try connection.write(try encoder.encode(reply))
+        let frame = try encoder.encode(reply)
+        do {
+            try connection.write(frame)
+        } catch {
+            throw ConnectionLost(detail: error.description)
+        }
     }
 
     /// The connection, for streams that watch it between chunks.
@@ -92,4 +99,9 @@ final class ConnectionSession {
             decoder.feed(bytes)
         }
     }
+}
+
+/// The peer went away while the daemon was writing to it; nothing more can be said on the connection.
+struct ConnectionLost: Error {
+    var detail: String
 }

@@ -102,6 +102,18 @@ public final class Daemon: Sendable {
         let watchdog = options.notifiesSystemd ? (try? SystemdNotifier.watchdogPingInterval()) ?? nil : nil
         runtime.withLock { $0.watchdogInterval = watchdog }
 
+        // Ready once the socket listens (connections wait in its backlog) and before the scheduler
+        // sends its first STATUS=, so READY=1 is the first message systemd gets.
+        if options.notifiesSystemd {
+            let status = statusLine()
+            do {
+                try SystemdNotifier.ready(status: status)
+                runtime.withLock { $0.lastStatusLine = status }
+            } catch {
+                log.warning("cannot notify systemd", ["GLARE_ERROR": "\(error)"])
+            }
+        }
+
         startThread(named: "glare-accept") { [self] in acceptLoop(listener) }
         runtime.withLock { $0.schedulerRunning = true }
         startThread(named: "glare-scheduler") { [self] in
@@ -117,13 +129,6 @@ public final class Daemon: Sendable {
                 "GLARE_STATE_DIR": options.stateDirectory.path,
                 "GLARE_UID": String(daemonUid),
             ])
-        if options.notifiesSystemd {
-            do {
-                try SystemdNotifier.ready(status: statusLine())
-            } catch {
-                log.warning("cannot notify systemd", ["GLARE_ERROR": "\(error)"])
-            }
-        }
     }
 
     /// Blocks until `stop()` has finished.

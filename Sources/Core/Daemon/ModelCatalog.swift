@@ -45,8 +45,11 @@ struct ModelCatalog {
             }
             return daemon.files.directory(of: id).model.path
         }
-        if let model = try models(visibleTo: caller).first(where: { $0.name == trimmed }) {
-            return model.path
+        // The caller's own model of that name first: an admin sees everyone's, but means their own.
+        var ownView = caller
+        ownView.isAdmin = false
+        for visible in [try models(visibleTo: ownView), try models(visibleTo: caller)] {
+            if let model = visible.first(where: { $0.name == trimmed }) { return model.path }
         }
         throw ErrorReply(
             code: .notFound,

@@ -37,9 +37,17 @@ struct RequestHandler {
             reply = .error(failure)
         } catch let failure as StoreError {
             reply = .error(ErrorReply(failure))
-        } catch let failure as StreamAbort {
-            _ = failure
+        } catch is StreamAbort {
             return false
+        } catch let lost as ConnectionLost {
+            throw lost
+        } catch {
+            // Anything else (a file that cannot be read, a reply too large to frame) is this
+            // request's failure: the caller hears why and the connection stays.
+            daemon.log.warning(
+                "request failed",
+                ["GLARE_OPERATION": request.operation, "GLARE_UID": String(caller.uid), "GLARE_ERROR": "\(error)"])
+            reply = .error(code: .internal, message: "\(request.operation) failed: \(error)")
         }
         try session.send(reply)
         return true

@@ -317,6 +317,30 @@ struct DaemonRequestTests {
         }
     }
 
+    @Test func fetchFile_ofALinkOutOfTheJob_isRefusedAndTheConnectionStays() throws {
+        let harness = try DaemonHarness()
+        defer { harness.tearDown() }
+        let secret = harness.directory.appendingPathComponent("secret")
+        try Data("not for clients".utf8).write(to: secret)
+        try harness.script("linker", "mkdir -p \"$1/results\" && ln -s \(secret.path) \"$1/results/leak.txt\"")
+        let client = try harness.client()
+        let job = try client.submit(name: "linker")
+        #expect(try harness.eventually { try client.show(job.id).state == .succeeded })
+
+        guard case .files(let files) = try client.request(.result(id: job.id)) else { return }
+        #expect(files.isEmpty)
+        let reply = try client.request(.fetchFile(id: job.id, name: "leak.txt", offset: 0))
+        guard case .error(_, let message) = reply else {
+            Issue.record("the link was followed: \(reply)")
+            return
+        }
+        #expect(!message.contains("not for clients"))
+        guard case .status = try client.request(.status) else {
+            Issue.record("the connection was closed")
+            return
+        }
+    }
+
     @Test func remove_deletesTheJobAndItsDirectory() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }

@@ -17,7 +17,12 @@ final class DaemonHarness: Sendable {
     let daemon: Daemon
 
     /// Creates the directories and the fake worker, and starts a daemon.
-    init(configuration: DaemonConfiguration = DaemonHarness.quickConfiguration(), directory: URL? = nil) throws {
+    ///
+    /// - Parameter workerExecutable: a real worker to use instead of the fake one.
+    init(
+        configuration: DaemonConfiguration = DaemonHarness.quickConfiguration(), directory: URL? = nil,
+        workerExecutable: String? = nil
+    ) throws {
         let directory =
             directory ?? URL(fileURLWithPath: "/tmp/glare-daemon-\(UUID().uuidString.prefix(8))", isDirectory: true)
         self.directory = directory
@@ -42,7 +47,8 @@ final class DaemonHarness: Sendable {
         }
         let options = DaemonOptions(
             stateDirectory: stateDirectory, socketPath: socketPath, configuration: configuration,
-            launcher: LocalJobLauncher(workerExecutable: worker), log: JournalLog(destination: .discard),
+            launcher: LocalJobLauncher(workerExecutable: workerExecutable ?? worker),
+            log: JournalLog(destination: .discard),
             environment: ["GLARE_TEST_SCRIPTS": scriptsDirectory.path, "LANG": "C.UTF-8"], notifiesSystemd: false)
         daemon = try Daemon(options: options)
         try daemon.start()
