@@ -38,7 +38,12 @@ public final class GlareNetwork {
 
         let landmarkCount = configuration.topology.nodeCount
         var features = 3
-        if configuration.positionalEmbeddingSize > 0 {
+        // Fused networks fold the embedding into the first convolution (`EmbeddedGraphConvolution`).
+        let usesEmbeddedInput = fusesBlocks && configuration.positionalEmbeddingSize > 0
+        if usesEmbeddedInput {
+            embedding = nil
+            features += configuration.positionalEmbeddingSize
+        } else if configuration.positionalEmbeddingSize > 0 {
             embedding = PositionalEmbedding(
                 name: "pos", nodes: landmarkCount, inputFeatures: 3,
                 embeddingSize: configuration.positionalEmbeddingSize, generator: &generator)
@@ -52,10 +57,19 @@ public final class GlareNetwork {
             var layers: [Layer] = []
             for (index, width) in configuration.levelWidths[level].enumerated() {
                 let name = "level\(level).\(index)"
-                let convolution = GraphConvolution(
-                    name: name + ".conv.lin", inputFeatures: features, outputFeatures: width,
-                    normalizedAdjacency: hierarchy.levels[level].normalized, generator: &generator)
-                convolution.computesInputGradient = level > 0 || index > 0 || embedding != nil
+                let convolution: any Layer
+                if level == 0 && index == 0 && usesEmbeddedInput {
+                    convolution = EmbeddedGraphConvolution(
+                        embeddingName: "pos", convolutionName: name + ".conv.lin", inputFeatures: 3,
+                        embeddingSize: configuration.positionalEmbeddingSize, outputFeatures: width,
+                        normalizedAdjacency: hierarchy.levels[0].normalized, generator: &generator)
+                } else {
+                    let plain = GraphConvolution(
+                        name: name + ".conv.lin", inputFeatures: features, outputFeatures: width,
+                        normalizedAdjacency: hierarchy.levels[level].normalized, generator: &generator)
+                    plain.computesInputGradient = level > 0 || index > 0 || embedding != nil
+                    convolution = plain
+                }
                 let normalization = BatchNormalization(name: name + ".bn", features: width)
                 if configuration.batchNormalization && configuration.activation == .relu && fusesBlocks {
                     layers.append(

@@ -7,8 +7,8 @@
 /// both kept the element), so no mask is stored. Shapes: `X` `[batch, nodes, inputFeatures]`,
 /// `Y` `[batch, nodes, outputFeatures]`.
 public final class GraphConvolutionBlock: Layer {
-    /// The convolution, whose parameters the block uses.
-    public let convolution: GraphConvolution
+    /// The convolution (`GraphConvolution` or `EmbeddedGraphConvolution`), whose parameters the block uses.
+    public let convolution: any Layer
     /// The normalisation, whose parameters and running statistics the block uses.
     public let normalization: BatchNormalization
     /// The dropout probability.
@@ -22,7 +22,7 @@ public final class GraphConvolutionBlock: Layer {
     private var trainedLastForward = true
 
     /// Creates a block from its parts.
-    public init(convolution: GraphConvolution, normalization: BatchNormalization, dropoutProbability: Float) {
+    public init(convolution: any Layer, normalization: BatchNormalization, dropoutProbability: Float) {
         self.convolution = convolution
         self.normalization = normalization
         self.dropoutProbability = dropoutProbability

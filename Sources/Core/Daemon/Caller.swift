@@ -1,0 +1,34 @@
+/// The user at the other end of a connection, from the kernel's peer credentials.
+public struct Caller: Sendable, Equatable {
+    /// The peer's credentials.
+    public var credentials: PeerCredentials
+    /// The user's login name, or `uid <n>` when the user database has none.
+    public var name: String
+    /// Whether the caller may act on every job and run the admin requests.
+    public var isAdmin: Bool
+
+    /// Creates a caller.
+    public init(credentials: PeerCredentials, name: String, isAdmin: Bool) {
+        self.credentials = credentials
+        self.name = name
+        self.isAdmin = isAdmin
+    }
+
+    /// The caller's uid.
+    public var uid: UInt32 { credentials.uid }
+
+    /// Identifies the peer: root, the daemon's own user and members of `adminGroup` are admins.
+    public static func identify(
+        _ credentials: PeerCredentials, daemonUid: UInt32, adminGroup: String
+    ) -> Caller {
+        let account = try? UserAccount.lookup(uid: credentials.uid)
+        var isAdmin = credentials.uid == 0 || credentials.uid == daemonUid
+        if !isAdmin, let account, let adminGroupId = try? UserAccount.groupId(named: adminGroup) {
+            isAdmin = (try? account.groupIds().contains(adminGroupId)) ?? false
+        }
+        return Caller(credentials: credentials, name: account?.name ?? "uid \(credentials.uid)", isAdmin: isAdmin)
+    }
+
+    /// Whether the caller may read, cancel, retry or remove `job`.
+    public func mayManage(_ job: JobRecord) -> Bool { isAdmin || job.owner == uid }
+}

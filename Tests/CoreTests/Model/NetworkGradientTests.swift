@@ -1,0 +1,80 @@
+import Testing
+
+@testable import Core
+
+@Suite("Whole-network gradients and the fused block")
+struct NetworkGradientTests {
+    /// A small `full` network: every level, pooling and the readout, but narrow layers.
+    static func smallConfiguration(activation: ModelConfiguration.Activation) -> ModelConfiguration {
+        var configuration = ModelConfiguration()
+        configuration.positionalEmbeddingSize = 2
+        configuration.levelWidths = [[4], [5], [3]]
+        configuration.headWidths = [6]
+        configuration.activation = activation
+        return configuration
+    }
+
+    @Test func network_withELU_gradientsOfEveryParameterMatchFiniteDifferences() throws {
+        var generator = Core.SeededGenerator(seed: 21)
+        let network = try GlareNetwork(
+            configuration: Self.smallConfiguration(activation: .elu), classCount: 3, generator: &generator)
+        let input = GradientChecker.randomTensor([3, 68, 3], seed: 22)
+        let labels = [0, 2, 1]
+        let loss = SoftmaxCrossEntropy()
+
+        func value() throws -> Double {
+            var context = LayerContext(training: true, generator: Core.SeededGenerator(seed: 5))
+            let logits = try network.forward(input, context: &context)
+            return Double(loss.evaluate(logits: logits, labels: labels[...]).loss)
+        }
+        var context = LayerContext(training: true, generator: Core.SeededGenerator(seed: 5))
+        let logits = try network.forward(input, context: &context)
+        try network.backward(loss.evaluate(logits: logits, labels: labels[...]).gradient)
+        let gradients = network.parameters.map(\.gradient.values)
+
+        var checker = GradientChecker()
+        checker.step = 2e-3
+        checker.absoluteTolerance = 2e-3
+        checker.elementsPerTensor = 8
+        for (parameter, gradient) in zip(network.parameters, gradients) {
+            try checker.check(parameter.name, tensor: parameter.value, analytic: gradient, loss: value)
+        }
+    }
+
+    @Test func fusedBlocks_giveTheSameLogitsAndGradientsAsSeparateLayers() throws {
+        var configuration = Self.smallConfiguration(activation: .relu)
+        configuration.levelWidths = [[8, 8], [8], [8]]
+        var firstGenerator = Core.SeededGenerator(seed: 31)
+        var secondGenerator = Core.SeededGenerator(seed: 31)
+        let fused = try GlareNetwork(configuration: configuration, classCount: 4, generator: &firstGenerator)
+        let separate = try GlareNetwork(
+            configuration: configuration, classCount: 4, generator: &secondGenerator, fusesBlocks: false)
+        let input = GradientChecker.randomTensor([5, 68, 3], seed: 32)
+        let labels = [0, 1, 2, 3, 0]
+        let loss = SoftmaxCrossEntropy()
+
+        var results: [(logits: [Float], gradients: [[Float]])] = []
+        for network in [fused, separate] {
+            var context = LayerContext(training: true, generator: Core.SeededGenerator(seed: 33))
+            let logits = try network.forward(input, context: &context)
+            try network.backward(loss.evaluate(logits: logits, labels: labels[...]).gradient)
+            results.append((logits.values, network.parameters.map(\.gradient.values)))
+        }
+        expectAllClose(results[0].logits, results[1].logits, tolerance: 1e-4, "fused vs separate logits")
+        #expect(fused.parameters.map(\.name) == separate.parameters.map(\.name))
+        for (index, name) in fused.parameters.map(\.name).enumerated() {
+            expectAllClose(results[0].gradients[index], results[1].gradients[index], tolerance: 1e-4, "gradient of \(name)")
+        }
+    }
+
+    @Test func peerReference_hasThePeersReadoutWidthAndLayers() throws {
+        let configuration = ModelConfiguration.peerReference
+        #expect(configuration.readoutWidth == 64 + 9 * 128 + 128)
+        var generator = Core.SeededGenerator(seed: 1)
+        let network = try GlareNetwork(configuration: configuration, classCount: 7, generator: &generator)
+        // The peer's parameter count for 7 classes: embedding, five GCN layers with BatchNorm, the head.
+        let gcn = [(19, 64), (64, 64), (64, 128), (128, 128), (128, 128)].reduce(0) { $0 + $1.0 * $1.1 + 3 * $1.1 }
+        let expected = 68 * 16 + gcn + 1344 * 128 + 128 + 128 * 7 + 7
+        #expect(network.parameterCount == expected)
+    }
+}

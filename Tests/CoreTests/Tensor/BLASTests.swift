@@ -1,0 +1,52 @@
+import Testing
+
+@testable import Core
+
+@Suite("OpenBLAS wrapper")
+struct BLASTests {
+    @Test func multiply_withTransposes_matchesNaiveProducts() throws {
+        var generator = Core.SeededGenerator(seed: 4)
+        let a = (0..<6 * 4).map { _ in generator.nextGaussian() }  // 6 x 4 (or its transpose 4 x 6)
+        let b = (0..<4 * 5).map { _ in generator.nextGaussian() }  // 4 x 5
+        var c = [Float](repeating: 1, count: 6 * 5)
+        try BLAS.multiply(
+            .none, a, leadingA: 4, .none, b, leadingB: 5, into: &c, leadingC: 5, rows: 6, columns: 5, inner: 4,
+            beta: 1)
+        var expected = [Float](repeating: 0, count: 30)
+        for i in 0..<6 { for j in 0..<5 { expected[i * 5 + j] = 1 + (0..<4).reduce(0) { $0 + a[i * 4 + $1] * b[$1 * 5 + j] } } }
+        expectAllClose(c, expected, tolerance: 1e-5, "6x4 times 4x5 plus ones")
+
+        // A stored 6 x 4 used transposed: (4 x 6) times (6 x 5 from c).
+        var d = [Float](repeating: 0, count: 4 * 5)
+        try BLAS.multiply(
+            .transposed, a, leadingA: 4, .none, c, leadingB: 5, into: &d, leadingC: 5, rows: 4, columns: 5, inner: 6)
+        var expectedD = [Float](repeating: 0, count: 20)
+        for i in 0..<4 { for j in 0..<5 { expectedD[i * 5 + j] = (0..<6).reduce(0) { $0 + a[$1 * 4 + i] * c[$1 * 5 + j] } } }
+        expectAllClose(d, expectedD, tolerance: 1e-4, "transpose(6x4) times 6x5")
+    }
+
+    @Test func multiply_whenLeadingDimensionIsTooSmall_throwsNamingTheCall() {
+        var c = [Float](repeating: 0, count: 4)
+        #expect {
+            try BLAS.multiply(
+                .none, [1, 2, 3, 4], leadingA: 1, .none, [1, 2, 3, 4], leadingB: 2, into: &c, leadingC: 2, rows: 2,
+                columns: 2, inner: 2)
+        } throws: { error in
+            guard case BLASError.invalidArguments(let operation, _) = error else { return false }
+            return operation == "cblas_sgemm"
+        }
+    }
+
+    @Test func setThreadCount_belowOne_isRefused() {
+        #expect(throws: BLASError.invalidThreadCount(0)) { try BLAS.setThreadCount(0) }
+    }
+
+    @Test func tensor_resizeToSmaller_keepsItsBuffer() {
+        let tensor = Tensor(shape: [4, 8])
+        let pointer = tensor.pointer
+        tensor.resize([2, 8])
+        #expect(tensor.pointer == pointer && tensor.count == 16 && tensor.rows == 2 && tensor.columns == 8)
+        tensor.resize([5, 8])
+        #expect(tensor.count == 40 && tensor.capacity >= 40)
+    }
+}

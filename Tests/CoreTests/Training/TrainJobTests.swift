@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite("Train and evaluate jobs")
+struct TrainJobTests {
+    final class Recorder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storedEvents: [ProgressEvent] = []
+        var events: [ProgressEvent] { lock.withLock { storedEvents } }
+        func record(_ event: ProgressEvent) { lock.withLock { storedEvents.append(event) } }
+    }
+
+    static func context(in folder: URL, recorder: Recorder, stop: @escaping @Sendable () -> Bool = { false }) -> JobContext {
+        JobContext(
+            jobId: 1, directory: JobDirectory(url: folder), landmarkCacheDirectory: folder.appendingPathComponent("cache"),
+            reportProgress: { recorder.record($0) }, stopRequested: stop, log: { _ in })
+    }
+
+    static let smallOptions = [
+        "embedding": "4", "widths0": "16", "widths1": "16", "widths2": "16", "head": "16", "dropout": "0",
+        "batch_size": "32", "learning_rate": "0.003",
+    ]
+
+    @Test func trainJob_onBuiltinSynthetic_writesModelMetricsAndHistory_thenEvaluateJobReadsTheModel() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recorder = Recorder()
+        let spec = JobSpec(
+            kind: .train, dataset: "builtin:synthetic?samples=240&seed=3&difficulty=easy", epochs: 2,
+            variant: "regions", options: Self.smallOptions)
+        let outcome = try TrainJob.run(spec, context: Self.context(in: folder, recorder: recorder))
+
+        #expect(outcome.state == .succeeded)
+        #expect(outcome.summary["epochs"] == 2 && outcome.summary["samples"] == 240)
+        #expect(outcome.summary["test_accuracy"].map { (0...1).contains($0) } == true)
+        let directory = JobDirectory(url: folder)
+        let metrics = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.results.appendingPathComponent("metrics.json"))) as? [String: Any]
+        let test = metrics?["test"] as? [String: Any]
+        #expect(test?["count"] as? Int == Int(outcome.summary["test_samples"] ?? -1))
+        let history = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.results.appendingPathComponent("history.json"))) as? [String: Any]
+        #expect((history?["epochs"] as? [[String: Any]])?.count == 2)
+        #expect(recorder.events.filter { $0.phase == "epoch" }.count == 2)
+
+        let model = try GlareModel.load(contentsOf: directory.model)
+        #expect(model.configuration.variant == .regions && model.classNames.count == 8)
+
+        let evaluationFolder = folder.appendingPathComponent("evaluate")
+        let evaluation = try EvaluateJob.run(
+            JobSpec(kind: .evaluate, dataset: "builtin:synthetic?samples=40&seed=9&difficulty=easy", modelPath: directory.model.path),
+            context: Self.context(in: evaluationFolder, recorder: recorder))
+        #expect(evaluation.state == .succeeded && evaluation.summary["samples"] == 40)
+        let csv = try String(contentsOf: evaluationFolder.appendingPathComponent("results/predictions.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 41)
+        #expect(FileManager.default.fileExists(atPath: evaluationFolder.appendingPathComponent("results/predictions.json").path))
+    }
+
+    @Test func trainJob_whenStopIsRequested_returnsInterruptedAndLeavesACheckpoint() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = JobSpec(
+            kind: .train, dataset: "builtin:synthetic?samples=120&seed=3", epochs: 3, options: Self.smallOptions)
+        let outcome = try TrainJob.run(spec, context: Self.context(in: folder, recorder: Recorder(), stop: { true }))
+        #expect(outcome.state == .interrupted)
+        #expect(FileManager.default.fileExists(atPath: JobDirectory(url: folder).lastCheckpoint.path))
+        #expect(!FileManager.default.fileExists(atPath: JobDirectory(url: folder).model.path))
+    }
+
+    @Test func trainOptions_whenAKeyIsUnknown_failsNamingIt() {
+        #expect {
+            try TrainOptions(variant: nil, epochs: nil, options: ["learning_rat": "0.1"])
+        } throws: { error in
+            guard case ModelConfigurationError.unknownOption(let key, _) = error else { return false }
+            return key == "learning_rat"
+        }
+    }
+
+    @Test func trainOptions_whenAValueIsBad_failsNamingTheKey() {
+        #expect(throws: ModelConfigurationError.self) { try TrainOptions(variant: nil, epochs: nil, options: ["dropout": "1.5"]) }
+        #expect(throws: ModelConfigurationError.self) { try TrainOptions(variant: "everything", epochs: nil, options: [:]) }
+        #expect(throws: ModelConfigurationError.unsupported("the GAT convolution is not built yet; use gcn")) {
+            try TrainOptions(variant: "full-gat", epochs: nil, options: [:])
+        }
+    }
+
+    @Test func trainOptions_readVariantEpochsAndEveryChoice() throws {
+        let options = try TrainOptions(
+            variant: "landmarks", epochs: 7,
+            options: [
+                "optimizer": "adamw", "schedule": "plateau", "clip": "0", "patience": "0", "widths0": "8,8",
+                "normalization": "interOcular", "topology": "anatomical", "activation": "elu",
+            ])
+        #expect(options.model.variant == .landmarks && options.training.epochs == 7)
+        #expect(options.training.optimizer.kind == .adamw && options.training.schedule == .plateau)
+        #expect(options.training.gradientClipNorm == nil && options.training.earlyStoppingPatience == nil)
+        #expect(options.model.levelWidths[0] == [8, 8] && options.model.normalization == .interOcular)
+        #expect(options.model.topology == .anatomical && options.model.activation == .elu)
+    }
+}
