@@ -199,6 +199,7 @@ glare_image_status glare_image_decode_file(const char *path, int apply_orientati
     out->orientation = 1;
     out->applied_orientation = 1;
 
+    errno = 0;
     FILE *file = fopen(path, "rb");
     if (file == NULL) {
         out->system_errno = errno;
@@ -207,7 +208,9 @@ glare_image_status glare_image_decode_file(const char *path, int apply_orientati
     }
     struct stat info;
     if (fstat(fileno(file), &info) != 0 || !S_ISREG(info.st_mode)) {
-        out->system_errno = S_ISDIR(info.st_mode) ? EISDIR : errno;
+        // fopen succeeds on a directory; reading it would fail with EISDIR, so say so now.
+        out->system_errno = errno;
+        if (out->system_errno == 0 || S_ISDIR(info.st_mode)) out->system_errno = EISDIR;
         glare_image_set_message(out, strerror(out->system_errno));
         fclose(file);
         return GLARE_IMAGE_UNREADABLE_FILE;

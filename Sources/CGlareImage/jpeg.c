@@ -78,16 +78,17 @@ glare_image_status glare_jpeg_decode(const uint8_t *data, size_t size, glare_ima
     out->source_channels = info.num_components;
     out->source_bit_depth = info.data_precision;
 
-    const int is_cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
-    info.out_color_space = is_cmyk ? JCS_CMYK : JCS_GRAYSCALE;
-    jpeg_start_decompress(&info);
-
-    const size_t width = info.output_width, height = info.output_height;
-    if (width == 0 || height == 0 || width * height > GLARE_IMAGE_MAX_PIXELS) {
+    // Refuse a huge image before libjpeg allocates its buffers for it.
+    if ((size_t)info.image_width * info.image_height > GLARE_IMAGE_MAX_PIXELS) {
         jpeg_destroy_decompress(&info);
         glare_image_set_message(out, "the image is larger than glare decodes");
         return GLARE_IMAGE_TOO_LARGE;
     }
+
+    const int is_cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
+    info.out_color_space = is_cmyk ? JCS_CMYK : JCS_GRAYSCALE;
+    jpeg_start_decompress(&info);
+    const size_t width = info.output_width, height = info.output_height;
     pixels = malloc(width * height);
     if (is_cmyk) cmyk_row = malloc(width * 4);
     if (pixels == NULL || (is_cmyk && cmyk_row == NULL)) {
@@ -157,7 +158,8 @@ int32_t glare_image_jpeg_orientation(const uint8_t *data, size_t size) {
 
 glare_image_status glare_image_write_jpeg(const char *path, const uint8_t *pixels, int32_t width, int32_t height,
                                           int32_t channels, int32_t quality, char *message, size_t capacity) {
-    if (path == NULL || pixels == NULL || width <= 0 || height <= 0 || (channels != 1 && channels != 3)) {
+    if (path == NULL || pixels == NULL || width <= 0 || height <= 0 ||
+        (channels != 1 && channels != 3 && channels != 4)) {
         return GLARE_IMAGE_INVALID_ARGUMENT;
     }
     FILE *volatile file = fopen(path, "wb");
@@ -184,7 +186,7 @@ glare_image_status glare_image_write_jpeg(const char *path, const uint8_t *pixel
     info.image_width = (JDIMENSION)width;
     info.image_height = (JDIMENSION)height;
     info.input_components = channels;
-    info.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    info.in_color_space = channels == 1 ? JCS_GRAYSCALE : channels == 3 ? JCS_RGB : JCS_CMYK;
     jpeg_set_defaults(&info);
     jpeg_set_quality(&info, quality, TRUE);
     jpeg_start_compress(&info, TRUE);

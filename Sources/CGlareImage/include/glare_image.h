@@ -82,7 +82,9 @@ glare_image_status glare_image_resize(const uint8_t *source, int32_t width, int3
                                       uint8_t *destination, int32_t destination_width,
                                       int32_t destination_height);
 
-/// Encodes 8-bit pixels (1 channel gray or 3 channels RGB, row-major) as a baseline JPEG file.
+/// Encodes 8-bit pixels (1 channel gray, 3 channels RGB or 4 channels CMYK, row-major) as a baseline JPEG
+/// file. libjpeg marks a CMYK file with an Adobe segment, and readers then take its samples as inverted
+/// (255 means no ink).
 glare_image_status glare_image_write_jpeg(const char *path, const uint8_t *pixels, int32_t width, int32_t height,
                                           int32_t channels, int32_t quality, char *message, size_t message_capacity);
 

@@ -52,7 +52,9 @@ public final class DlibFaceDetector: @unchecked Sendable {
 
     /// The faces in `image`, best score first, with the image enlarged `upsampling` times by 2 before the
     /// search (boxes are in `image`'s pixels either way). `adjustThreshold` is added to dlib's threshold.
-    public func detect(in image: DecodedImage, upsampling: Int = 0, adjustThreshold: Double = 0) throws
+    public func detect(
+        in image: DecodedImage, upsampling: Int = 0, adjustThreshold: Double = 0
+    ) throws
         -> [ScoredBox]
     {
         var buffer = [CChar](repeating: 0, count: 512)

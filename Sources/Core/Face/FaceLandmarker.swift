@@ -65,23 +65,34 @@ public struct ImageFaces: Codable, Sendable, Equatable {
 /// nothing is found), place dlib's 68 points on the full-resolution photo, and lift them to 3D with
 /// ``LandmarkLifter``, the morphable-model fit that stands in for the paper's FAN-3D. Faces come largest
 /// box first.
+///
+/// For parallel work make one instance per thread: instances share the process's one shape predictor and
+/// morphable model, and each costs only a copy of the detector.
 public final class FaceLandmarker: @unchecked Sendable {
     /// Changes whenever the extractor's output could change; part of the landmark cache's key. It names the
     /// algorithm's revision and the sizes of the shape predictor and morphable model files in use.
     public static let extractorVersion: String = {
-        let predictorPath = DlibFaceDetector.configuredShapePredictorPath
-        let predictorBytes = fileSize(predictorPath).map(String.init) ?? "missing"
+        let predictorBytes = fileSize(DlibFaceDetector.configuredShapePredictorPath)
         let modelBytes = (try? MorphableModel.locate()).map { directory in
             MorphableModel.fileNames.reduce(0) { $0 + (fileSize(directory.appendingPathComponent($1).path) ?? 0) }
-        }.map(String.init) ?? "missing"
-        return "glare-faces-1;dlib-hog-sp68:\(predictorBytes);3ddfa-keypoints:\(modelBytes);fit-10+10x4"
+        }
+        return versionString(predictorBytes: predictorBytes, modelBytes: modelBytes)
     }()
+
+    private static func versionString(predictorBytes: Int?, modelBytes: Int?) -> String {
+        let predictor = predictorBytes.map(String.init) ?? "missing"
+        let model = modelBytes.map(String.init) ?? "missing"
+        return "glare-faces-1;dlib-hog-sp68:\(predictor);3ddfa-keypoints:\(model);fit-10+10x4-prior0.05-noise0.03"
+    }
 
     /// How this instance searches.
     public let options: FaceLandmarkerOptions
-    /// ``extractorVersion`` plus the options that change what is found.
+    /// As ``extractorVersion`` but for the model files this instance loaded (which options may override),
+    /// plus the options that change what is found.
     public var version: String {
-        "\(Self.extractorVersion);largest=\(options.largestOnly);side=\(options.detectionLongestSide)"
+        Self.versionString(
+            predictorBytes: Self.fileSize(detector.shapePredictorPath), modelBytes: lifter.model.fileBytes)
+            + ";largest=\(options.largestOnly);side=\(options.detectionLongestSide)"
             + ";up=\(options.maximumUpsampling);threshold=\(options.adjustThreshold)"
     }
 
@@ -120,7 +131,8 @@ public final class FaceLandmarker: @unchecked Sendable {
     public func faces(in image: DecodedImage) throws -> ImageFaces {
         // Large photos are searched on a smaller copy; the boxes scale back by 1 / searchScale.
         let longestSide = max(image.width, image.height)
-        let searchScale = longestSide > options.detectionLongestSide
+        let searchScale =
+            longestSide > options.detectionLongestSide
             ? Double(options.detectionLongestSide) / Double(longestSide) : 1
         let searchImage = searchScale < 1 ? try image.resized(longestSide: options.detectionLongestSide) : image
 

@@ -30,7 +30,8 @@ public enum ImageDecoder {
         Int(data.withUnsafeBufferPointer { glare_image_jpeg_orientation($0.baseAddress, $0.count) })
     }
 
-    /// Writes 8-bit gray (1 channel) or RGB (3 channels) pixels as a baseline JPEG.
+    /// Writes 8-bit gray (1 channel), RGB (3 channels) or Adobe-style inverted CMYK (4 channels) pixels as a
+    /// baseline JPEG.
     public static func writeJPEG(
         pixels: [UInt8], width: Int, height: Int, channels: Int = 1, quality: Int = 95, to url: URL
     ) throws {

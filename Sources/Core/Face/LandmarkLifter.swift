@@ -62,12 +62,14 @@ public struct LandmarkLifter: Sendable {
         self.landmarkNoise = landmarkNoise
 
         let centroid = Self.centroid(of: model.mean)
-        radius = (0..<68).reduce(0.0) { total, point in
-            total + (0..<3).reduce(0.0) { sum, axis in
-                let offset = model.mean[point * 3 + axis] - centroid[axis]
-                return sum + offset * offset
-            }
-        }.squareRoot() / Double(68).squareRoot()
+        radius =
+            (0..<68).reduce(0.0) { total, point in
+                total
+                    + (0..<3).reduce(0.0) { sum, axis in
+                        let offset = model.mean[point * 3 + axis] - centroid[axis]
+                        return sum + offset * offset
+                    }
+            }.squareRoot() / Double(68).squareRoot()
 
         // One 204 x K basis, identity then expression, each column rescaled to an RMS effect of
         // priorDeviation * radius per coordinate.
@@ -149,7 +151,9 @@ public struct LandmarkLifter: Sendable {
         var shape = model.mean
         for row in 0..<204 {
             var offset = 0.0
-            for component in 0..<componentCount { offset += basis[row * componentCount + component] * coefficients[component] }
+            for component in 0..<componentCount {
+                offset += basis[row * componentCount + component] * coefficients[component]
+            }
             shape[row] += offset
         }
         return shape
@@ -170,7 +174,9 @@ public struct LandmarkLifter: Sendable {
         var crossMoments = [Double](repeating: 0, count: 6)
         for point in 0..<68 {
             let centred = (0..<3).map { shape[point * 3 + $0] - shapeCentre[$0] }
-            for row in 0..<3 { for column in 0..<3 { modelMoments[row * 3 + column] += centred[row] * centred[column] } }
+            for row in 0..<3 {
+                for column in 0..<3 { modelMoments[row * 3 + column] += centred[row] * centred[column] }
+            }
             for row in 0..<2 {
                 let target = observed[point * 2 + row] - observedCentre[row]
                 for column in 0..<3 { crossMoments[row * 3 + column] += target * centred[column] }
@@ -201,7 +207,9 @@ public struct LandmarkLifter: Sendable {
         for point in 0..<68 {
             for row in 0..<2 {
                 var projected = 0.0
-                for axis in 0..<3 { projected += rotation[row * 3 + axis] * (shape[point * 3 + axis] - shapeCentre[axis]) }
+                for axis in 0..<3 {
+                    projected += rotation[row * 3 + axis] * (shape[point * 3 + axis] - shapeCentre[axis])
+                }
                 numerator += (observed[point * 2 + row] - observedCentre[row]) * projected
                 denominator += projected * projected
             }
@@ -225,7 +233,9 @@ public struct LandmarkLifter: Sendable {
             for row in 0..<2 {
                 // One row of the design matrix: s * R2[row] applied to the point's three basis rows.
                 var target = observed[point * 2 + row] - (row == 0 ? pose.translation.x : pose.translation.y)
-                for axis in 0..<3 { target -= pose.scale * pose.rotation[row * 3 + axis] * model.mean[point * 3 + axis] }
+                for axis in 0..<3 {
+                    target -= pose.scale * pose.rotation[row * 3 + axis] * model.mean[point * 3 + axis]
+                }
                 for component in 0..<count {
                     var value = 0.0
                     for axis in 0..<3 {
@@ -235,7 +245,9 @@ public struct LandmarkLifter: Sendable {
                 }
                 for first in 0..<count {
                     rightSide[first] += designRow[first] * target
-                    for second in first..<count { normal[first * count + second] += designRow[first] * designRow[second] }
+                    for second in first..<count {
+                        normal[first * count + second] += designRow[first] * designRow[second]
+                    }
                 }
             }
         }
@@ -244,6 +256,7 @@ public struct LandmarkLifter: Sendable {
             normal[first * count + first] += noise * noise
             for second in 0..<first { normal[first * count + second] = normal[second * count + first] }
         }
-        return SmallMatrix.solveSymmetricPositiveDefinite(normal, rightSide, size: count) ?? [Double](repeating: 0, count: count)
+        return SmallMatrix.solveSymmetricPositiveDefinite(normal, rightSide, size: count)
+            ?? [Double](repeating: 0, count: count)
     }
 }

@@ -45,9 +45,8 @@ public struct MorphableModel: Sendable {
         return directories
     }
 
-    /// The first search directory that holds every model file.
-    public static func locate() throws -> URL {
-        let searched = searchDirectories
+    /// The first of `searched` (by default ``searchDirectories``) that holds every model file.
+    public static func locate(searching searched: [URL] = searchDirectories) throws -> URL {
         let manager = FileManager.default
         for directory in searched
         where fileNames.allSatisfy({ manager.fileExists(atPath: directory.appendingPathComponent($0).path) }) {

@@ -1,9 +1,11 @@
 import Foundation
 
-/// A C-ordered array read from a NumPy `.npy` file (format versions 1-3), its elements widened to `Double`.
+/// An array read from a NumPy `.npy` file (format versions 1-3), its elements widened to `Double` and
+/// held in C (row-major) order.
 ///
 /// Only what the morphable model needs is read: little-endian (or byte-order-free) float32, float64, int32,
-/// int64 and uint8 elements, in C order or (up to two dimensions) Fortran order. Anything else is refused with ``FaceError/Kind/morphableModelInvalid``.
+/// int64 and uint8 elements, in C order or (up to two dimensions) Fortran order. Anything else is refused
+/// with ``FaceError/Kind/morphableModelInvalid``.
 public struct NumpyArray: Sendable, Equatable {
     /// The dimensions, outermost first.
     public var shape: [Int]
@@ -86,17 +88,26 @@ public struct NumpyArray: Sendable, Equatable {
                 let offset = element * elementSize
                 switch descriptor {
                 case "<f4":
-                    values[index] = Double(Float(bitPattern: UInt32(littleEndian: body.loadUnaligned(
-                        fromByteOffset: offset, as: UInt32.self))))
+                    values[index] = Double(
+                        Float(
+                            bitPattern: UInt32(
+                                littleEndian: body.loadUnaligned(
+                                    fromByteOffset: offset, as: UInt32.self))))
                 case "<f8":
-                    values[index] = Double(bitPattern: UInt64(littleEndian: body.loadUnaligned(
-                        fromByteOffset: offset, as: UInt64.self)))
+                    values[index] = Double(
+                        bitPattern: UInt64(
+                            littleEndian: body.loadUnaligned(
+                                fromByteOffset: offset, as: UInt64.self)))
                 case "<i4":
-                    values[index] = Double(Int32(littleEndian: body.loadUnaligned(
-                        fromByteOffset: offset, as: Int32.self)))
+                    values[index] = Double(
+                        Int32(
+                            littleEndian: body.loadUnaligned(
+                                fromByteOffset: offset, as: Int32.self)))
                 case "<i8":
-                    values[index] = Double(Int64(littleEndian: body.loadUnaligned(
-                        fromByteOffset: offset, as: Int64.self)))
+                    values[index] = Double(
+                        Int64(
+                            littleEndian: body.loadUnaligned(
+                                fromByteOffset: offset, as: Int64.self)))
                 default:
                     values[index] = Double(body[offset])
                 }

@@ -52,25 +52,20 @@ struct FaceScratchDirectory {
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Numeric checks with explicit tolerances that print the input, the expected and the observed value.
+/// Face-specific numeric checks (the shared `expectClose` lives in Support/NumericExpectations.swift); each
+/// prints the input, the limit and the observed value when it fails.
 enum FaceNumerics {
-    static func expectClose(
-        _ observed: Double, _ expected: Double, tolerance: Double, _ input: String,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(
-            abs(observed - expected) <= tolerance,
-            "\(input): expected \(expected) +- \(tolerance), observed \(observed)", sourceLocation: sourceLocation)
-    }
-
     static func expectBelow(
         _ observed: Double, _ limit: Double, _ input: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(observed < limit, "\(input): expected below \(limit), observed \(observed)", sourceLocation: sourceLocation)
+        #expect(
+            observed < limit, "\(input): expected below \(limit), observed \(observed)", sourceLocation: sourceLocation)
     }
 
     /// Mean distance between corresponding points of two 68-point sets (x, y taken from `stride`-wide rows).
-    static func meanPointDistance(_ first: [Float], _ second: [Float], firstStride: Int = 3, secondStride: Int = 3)
+    static func meanPointDistance(
+        _ first: [Float], _ second: [Float], firstStride: Int = 3, secondStride: Int = 3
+    )
         -> Double
     {
         var total = 0.0

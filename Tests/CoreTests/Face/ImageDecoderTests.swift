@@ -53,7 +53,7 @@ struct ImageDecoderTests {
         let image = try ImageDecoder.decode(fileAt: scratch.file("c.png"))
         #expect(image.sourceChannels == 3 && image.sourceBitDepth == 16)
         for (observed, expected) in zip(image.pixels, [100, 30]) {
-            FaceNumerics.expectClose(Double(observed), Double(expected), tolerance: 1, "gray of 16-bit RGB")
+            expectClose(Double(observed), Double(expected), tolerance: 1, "gray of 16-bit RGB")
         }
     }
 
@@ -66,7 +66,7 @@ struct ImageDecoderTests {
         let image = try ImageDecoder.decode(fileAt: scratch.file("p.png"))
         #expect(image.sourceIsPalette)
         for (observed, expected) in zip(image.pixels, [10, 90, 250, 90]) {
-            FaceNumerics.expectClose(Double(observed), Double(expected), tolerance: 1, "palette entry")
+            expectClose(Double(observed), Double(expected), tolerance: 1, "palette entry")
         }
     }
 
@@ -79,6 +79,49 @@ struct ImageDecoderTests {
         #expect(image.width == 2 && image.height == 3 && image.pixels == samples && image.sourceChannels == 1)
     }
 
+    @Test func decode_whenGrayAlphaPNG_dropsAlpha() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        try ImageDecoder.writePNG(
+            samples: [30, 255, 200, 0], width: 2, height: 1, channels: 2, to: scratch.file("a.png"))
+        let image = try ImageDecoder.decode(fileAt: scratch.file("a.png"))
+        #expect(image.pixels == [30, 200] && image.sourceChannels == 2)
+    }
+
+    @Test func decode_whenRGBJPEG_givesLuminance() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        // 16 x 8: a pure red half and a pure blue half; JPEG luminance is 0.299 R + 0.587 G + 0.114 B.
+        var pixels = [UInt8]()
+        for _ in 0..<8 {
+            for x in 0..<16 { pixels += x < 8 ? [255, 0, 0] : [0, 0, 255] }
+        }
+        try ImageDecoder.writeJPEG(
+            pixels: pixels, width: 16, height: 8, channels: 3, quality: 100, to: scratch.file("rb.jpg"))
+        let image = try ImageDecoder.decode(fileAt: scratch.file("rb.jpg"))
+        #expect(image.sourceChannels == 3)
+        expectClose(Double(image[2, 4]), 76, tolerance: 4, "luminance of red")
+        expectClose(Double(image[13, 4]), 29, tolerance: 4, "luminance of blue")
+    }
+
+    @Test func decode_whenCMYKJPEG_convertsInvertedInkToGray() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        // Adobe CMYK stores 255 - ink: (255, 255, 255, 255) is paper white, (255, 255, 255, 0) full black ink,
+        // (255, 255, 255, 128) half black.
+        var pixels = [UInt8]()
+        for _ in 0..<8 {
+            for x in 0..<24 { pixels += [255, 255, 255, x < 8 ? 255 : x < 16 ? 0 : 128] }
+        }
+        try ImageDecoder.writeJPEG(
+            pixels: pixels, width: 24, height: 8, channels: 4, quality: 100, to: scratch.file("k.jpg"))
+        let image = try ImageDecoder.decode(fileAt: scratch.file("k.jpg"))
+        #expect(image.sourceChannels == 4)
+        expectClose(Double(image[3, 4]), 255, tolerance: 3, "no ink")
+        expectClose(Double(image[11, 4]), 0, tolerance: 3, "full black ink")
+        expectClose(Double(image[19, 4]), 128, tolerance: 3, "half black ink")
+    }
+
     @Test func decode_whenPNGNamedJPG_findsFormatFromBytes() throws {
         let scratch = try FaceScratchDirectory()
         defer { scratch.remove() }
@@ -89,7 +132,7 @@ struct ImageDecoderTests {
     @Test func decode_whenFileIsEmpty_refusesAsEmpty() throws {
         let scratch = try FaceScratchDirectory()
         defer { scratch.remove() }
-        FileManager.default.createFile(atPath: scratch.file("empty.jpg").path, contents: Data())
+        try Data().write(to: scratch.file("empty.jpg"))
         expectFaceError(.emptyFile) { _ = try ImageDecoder.decode(fileAt: scratch.file("empty.jpg")) }
     }
 
@@ -125,6 +168,20 @@ struct ImageDecoderTests {
         bytes[frame + 9] = 0
         try Data(bytes).write(to: scratch.file("bad.jpg"))
         expectFaceError(.corruptImage) { _ = try ImageDecoder.decode(fileAt: scratch.file("bad.jpg")) }
+    }
+
+    @Test func decode_whenJPEGClaimsHugeSize_refusesBeforeAllocating() throws {
+        let scratch = try FaceScratchDirectory()
+        defer { scratch.remove() }
+        // Height and width in the start-of-frame header set to 65000 x 65000 (4.2 gigapixels).
+        var bytes = [UInt8](try Data(contentsOf: FaceFixtures.photo("single_face.jpg")))
+        let frame = try #require((0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        for offset in [5, 7] {
+            bytes[frame + offset] = 0xFD
+            bytes[frame + offset + 1] = 0xE8
+        }
+        try Data(bytes).write(to: scratch.file("huge.jpg"))
+        expectFaceError(.imageTooLarge) { _ = try ImageDecoder.decode(fileAt: scratch.file("huge.jpg")) }
     }
 
     @Test func decode_whenFileIsMissing_refusesAsMissing() {

@@ -69,7 +69,7 @@ struct ImageOrientationTests {
         #expect(decoded.storedOrientation == 6 && decoded.appliedOrientation == 6)
         #expect(decoded.width == 4 && decoded.height == 2)
         for (observed, expected) in zip(decoded.pixels, upright.pixels) {
-            FaceNumerics.expectClose(Double(observed), Double(expected), tolerance: 12, "JPEG-coded ramp pixel")
+            expectClose(Double(observed), Double(expected), tolerance: 12, "JPEG-coded ramp pixel")
         }
 
         let untouched = try ImageDecoder.decode(data: tagged, applyingOrientation: false)

@@ -28,11 +28,13 @@ struct NumpyArrayTests {
 
     @Test func read_whenFloat64AndInt64_widensExactly() throws {
         let doubles: [Double] = [0.1, -1e300]
-        let first = try NumpyArray(bytes: npyBytes(
-            descriptor: "<f8", shape: "(2,)", body: littleEndianBytes(doubles.map(\.bitPattern))))
+        let first = try NumpyArray(
+            bytes: npyBytes(
+                descriptor: "<f8", shape: "(2,)", body: littleEndianBytes(doubles.map(\.bitPattern))))
         #expect(first.values == doubles)
         let integers: [Int64] = [65619, -3, 157841]
-        let second = try NumpyArray(bytes: npyBytes(descriptor: "<i8", shape: "(3,)", body: littleEndianBytes(integers)))
+        let second = try NumpyArray(
+            bytes: npyBytes(descriptor: "<i8", shape: "(3,)", body: littleEndianBytes(integers)))
         #expect(second.shape == [3] && second.values == [65619, -3, 157841])
     }
 

@@ -6,7 +6,8 @@ public struct ExtractionCounts: Codable, Sendable, Equatable {
     public var fromCache = 0
     /// Files the extractor read in this pass.
     public var extracted = 0
-    /// Files that could not be read at all (missing), so neither cached nor extracted.
+    /// Files that could not be read at all (missing, or not readable by the job's owner), so neither
+    /// cached nor extracted.
     public var missing = 0
     /// Cache records that could not be written; their files will be extracted again next time.
     public var cacheWriteFailures = 0

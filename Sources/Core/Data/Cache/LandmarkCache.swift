@@ -72,6 +72,13 @@ public final class LandmarkCache {
             return Self.outcome(of: entry)
         }
 
+        // A file this user cannot read says nothing about its contents, so it is not recorded: the
+        // next job, perhaps after a chmod that leaves the identity unchanged, tries again.
+        guard FileManager.default.isReadableFile(atPath: identity.path) else {
+            counts.missing += 1
+            return .failed(reason: DroppedReason.unreadableImage.with("permission denied: \(identity.path)"))
+        }
+
         let entry = try extract(url, identity: identity)
         counts.extracted += 1
         do {
@@ -91,11 +98,12 @@ public final class LandmarkCache {
     }
 
     private func extract(_ url: URL, identity: FileIdentity) throws -> LandmarkCacheEntry {
-        if extractor == nil { extractor = try makeExtractor() }
+        let extractor = try self.extractor ?? makeExtractor()
+        self.extractor = extractor
         var entry = LandmarkCacheEntry(
             format: LandmarkCacheEntry.currentFormat, identity: identity, extractorVersion: extractorVersion)
         do {
-            entry.faces = try extractor!.faces(inImageAt: url)
+            entry.faces = try extractor.faces(inImageAt: url)
         } catch {
             entry.error = "\(error)"
         }
