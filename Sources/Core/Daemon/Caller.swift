@@ -31,4 +31,21 @@ public struct Caller: Sendable, Equatable {
 
     /// Whether the caller may read, cancel, retry or remove `job`.
     public func mayManage(_ job: JobRecord) -> Bool { isAdmin || job.owner == uid }
+
+    /// `job` as this caller may see it: whole for its owner or an admin; for anyone else only what
+    /// explains the queue (owner, kind, group, state, times, progress counts), without the spec's
+    /// paths and options, the reason, the summary or the pid.
+    public func view(_ job: JobRecord) -> JobRecord {
+        guard !mayManage(job) else { return job }
+        var visible = job
+        visible.spec = JobSpec(kind: job.spec.kind, group: job.spec.group)
+        visible.reason = nil
+        visible.summary = nil
+        visible.pid = nil
+        visible.pidStartTime = nil
+        visible.progress = job.progress.map {
+            ProgressEvent(phase: $0.phase, time: $0.time, done: $0.done, total: $0.total)
+        }
+        return visible
+    }
 }

@@ -59,9 +59,9 @@ struct RequestHandler {
         case .submit(let spec, let priority, let after):
             return .submitted(try submit(spec: spec, priority: priority, after: after))
         case .list(let all):
-            return .jobs(try fittingOneFrame(try store.list(includeFinished: all)))
+            return .jobs(try fittingOneFrame(try store.list(includeFinished: all).map(caller.view)))
         case .show(let id):
-            return .job(try job(id))
+            return .job(caller.view(try job(id)))
         case .cancel(let ids):
             return .batch(ids.map { cancel(id: $0) })
         case .wait(let ids):
@@ -177,7 +177,7 @@ struct RequestHandler {
             for id in ids {
                 if let job = try store.job(id: id) {
                     allFinal = allFinal && job.state.isFinal
-                    items.append(BatchItem(id: id, job: job))
+                    items.append(BatchItem(id: id, job: caller.view(job)))
                 } else {
                     items.append(BatchItem(id: id, error: ErrorReply(code: .notFound, message: "no job \(id)")))
                 }

@@ -66,10 +66,18 @@ struct DaemonAuthorizationTests {
             return
         }
         #expect(jobs.map(\.id) == [job.id])
-        guard case .job = try reply(to: .show(id: job.id), as: stranger(), in: harness) else {
+        guard case .job(let shown) = try reply(to: .show(id: job.id), as: stranger(), in: harness) else {
             Issue.record("show was refused")
             return
         }
+        // The queue's shape is visible; the owner's paths, options and reasons are not.
+        #expect(shown.ownerName == job.ownerName && shown.spec.kind == .extract)
+        #expect(shown.spec.dataset == nil && shown.spec.name == nil && shown.spec.inputs.isEmpty)
+        #expect(jobs.first?.spec.dataset == nil)
+        guard case .job(let own) = try reply(to: .show(id: job.id), as: stranger(admin: true), in: harness) else {
+            return
+        }
+        #expect(own.spec.dataset == "builtin:synthetic" && own.spec.name == "quick")
         guard case .status = try reply(to: .status, as: stranger(), in: harness) else {
             Issue.record("status was refused")
             return

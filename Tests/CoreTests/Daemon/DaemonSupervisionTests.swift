@@ -117,6 +117,7 @@ struct DaemonSupervisionTests {
         #expect(stopped.reason == WorkerEndDecision.shutdownReason)
 
         let second = try harness.restarted()
+        defer { second.daemon.stop() }
         let client2 = try second.client()
         #expect(try second.eventually { try client2.show(job.id).state == .succeeded })
         let finished = try client2.show(job.id)
