@@ -1,5 +1,6 @@
 #include "glare_system.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,21 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested = 0;
+
+// A process can start with signals blocked (a parent's thread mask is inherited through exec:
+// Foundation's Process, test runners). A handler is useless on a blocked signal, so unblock it on
+// the installing thread; a process-directed signal then has at least that thread to go to.
+static int unblock_signal(int signal_number) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal_number);
+    int result = pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    if (result != 0) {
+        errno = result;
+        return -1;
+    }
+    return 0;
+}
 
 static void note_stop_request(int signal_number) {
     (void)signal_number;
@@ -20,7 +36,10 @@ int glare_install_stop_handler(int signal_number) {
     sigemptyset(&action.sa_mask);
     // SA_RESTART: a runner's blocking read is not cut short; it sees the flag at its next check.
     action.sa_flags = SA_RESTART;
-    return sigaction(signal_number, &action, NULL);
+    if (sigaction(signal_number, &action, NULL) != 0) {
+        return -1;
+    }
+    return unblock_signal(signal_number);
 }
 
 int glare_stop_requested(void) {
@@ -55,7 +74,7 @@ int glare_signal_pipe_install(const int *signal_numbers, int count) {
         action.sa_handler = forward_signal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;
-        if (sigaction(signal_numbers[index], &action, NULL) != 0) {
+        if (sigaction(signal_numbers[index], &action, NULL) != 0 || unblock_signal(signal_numbers[index]) != 0) {
             return -1;
         }
     }
