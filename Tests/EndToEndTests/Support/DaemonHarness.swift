@@ -46,15 +46,30 @@ final class DaemonHarness {
     var daemonProcessIdentifier: Int32? { daemon?.isRunning == true ? daemon?.pid : nil }
 
     /// Starts glared and waits until it answers a hello on its socket.
-    func start(timeout: Duration = .seconds(30)) throws {
+    ///
+    /// - Parameters:
+    ///   - extraArguments: more arguments for glared, such as `--config FILE`.
+    ///   - account: runs glared as this user (through `setpriv`) instead of the test's own; such a
+    ///     daemon refuses the test's connections, so readiness is then asked with glarectl as that user.
+    func start(
+        extraArguments: [String] = [], as account: TestAccount? = nil,
+        timeout: Duration = .seconds(30)
+    ) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         environment.removeValue(forKey: "NOTIFY_SOCKET")
         environment.removeValue(forKey: "LISTEN_FDS")
         environment.removeValue(forKey: "LISTEN_PID")
+        var executable = binaries.appendingPathComponent("glared").path
+        var arguments = ["--state-dir", stateDirectory.path, "--socket", socketPath] + extraArguments
+        if let account {
+            let command = account.commandLine(executable: executable, arguments: arguments)
+            executable = command[0]
+            arguments = Array(command.dropFirst())
+            environment = account.environment
+        }
         let process = try DaemonProcess(
-            executable: binaries.appendingPathComponent("glared").path,
-            arguments: ["--state-dir", stateDirectory.path, "--socket", socketPath], environment: environment,
+            executable: executable, arguments: arguments, environment: environment,
             logPath: directory.appendingPathComponent("glared.log").path)
         daemon = process
 
@@ -64,7 +79,9 @@ final class DaemonHarness {
                 let how = process.termination.map { "\($0)" } ?? "unknown status"
                 throw Failure(description: "glared ended (\(how)) before answering\n\(daemonLog())")
             }
-            if let connection = try? DaemonConnection.open(socketPath: socketPath, timeout: .seconds(2)) {
+            if let account {
+                if try ctl(["status"], as: account, timeout: .seconds(10)).status == 0 { return }
+            } else if let connection = try? DaemonConnection.open(socketPath: socketPath, timeout: .seconds(2)) {
                 connection.close()
                 return
             }
@@ -90,8 +107,14 @@ final class DaemonHarness {
     }
 
     /// Runs glarectl against this daemon and waits for it, killing it after `timeout`.
-    func ctl(_ arguments: [String], timeout: Duration = .seconds(120)) throws -> CommandResult {
-        finish(try launchCtl(arguments), timeout: timeout)
+    ///
+    /// With `account` it runs as that user (through `setpriv`, with the user's groups and a clean
+    /// environment) and is given the socket with `--socket`.
+    func ctl(
+        _ arguments: [String], as account: TestAccount? = nil,
+        timeout: Duration = .seconds(120)
+    ) throws -> CommandResult {
+        finish(try launchCtl(arguments, as: account), timeout: timeout)
     }
 
     /// Waits for a glarectl started with `launchCtl`, killing it after `timeout`, and returns its result.
@@ -126,7 +149,9 @@ final class DaemonHarness {
     }
 
     /// Starts glarectl without waiting for it; its output goes to files in the directory.
-    func launchCtl(_ arguments: [String]) throws -> RunningCtl {
+    func launchCtl(
+        _ arguments: [String], as account: TestAccount? = nil
+    ) throws -> RunningCtl {
         invocations += 1
         let outputURL = directory.appendingPathComponent("ctl-\(invocations).out")
         let errorURL = directory.appendingPathComponent("ctl-\(invocations).err")
@@ -135,11 +160,20 @@ final class DaemonHarness {
         }
 
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent("glarectl")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GLARE_SOCKET"] = socketPath
-        process.environment = environment
+        let glarectl = binaries.appendingPathComponent("glarectl")
+        if let account {
+            let command = account.commandLine(
+                executable: glarectl.path, arguments: ["--socket", socketPath] + arguments)
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst())
+            process.environment = account.environment
+        } else {
+            process.executableURL = glarectl
+            process.arguments = arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["GLARE_SOCKET"] = socketPath
+            process.environment = environment
+        }
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.standardInput = FileHandle.nullDevice
@@ -148,8 +182,8 @@ final class DaemonHarness {
     }
 
     /// Submits a job with glarectl and returns its id.
-    func submit(_ arguments: [String]) throws -> Int64 {
-        let result = try ctl(arguments)
+    func submit(_ arguments: [String], as account: TestAccount? = nil) throws -> Int64 {
+        let result = try ctl(arguments, as: account)
         guard result.status == 0, let id = Int64(result.trimmedOutput) else {
             throw Failure(description: "submitting failed: \(result)\n\(daemonLog())")
         }

@@ -1,0 +1,259 @@
+import Core
+import Foundation
+import Glibc
+import Testing
+
+extension EndToEnd {
+    /// A shared machine (issue 6): a root glared runs each job as its owner and keeps users out of
+    /// each other's jobs; a user's glared serves that user only; waiting users share a group fairly.
+    ///
+    /// These tests create real users and a group, so they need root.
+    @Suite(
+        "multi-user",
+        // useradd, groupadd and dropping to other users need root; anywhere else there is nothing to test.
+        .enabled {
+            guard getuid() == 0 else {
+                print("skipping the multi-user end-to-end tests: they create users and need root (uid \(getuid()))")
+                return false
+            }
+            return true
+        })
+    struct MultiUserEndToEndTests {
+        @Test func systemDaemon_runsEachJobAsItsOwner_andDeniesOtherUsersTheirJobs() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            let data = try startSystemDaemon(harness, accounts: accounts)
+            let (owner, other, admin) = (accounts.first, accounts.second, accounts.admin)
+
+            // The owner's job runs as the owner: its directory and every file in it are theirs.
+            let id = try harness.submit(["extract", "--dataset", "landmarks:\(data.readable)"], as: owner)
+            let job = try harness.waitForJob(id, timeout: .seconds(60)) { $0.state.isFinal }
+            #expect(job.state == .succeeded, "\(job)\n\(harness.jobLog(id))\n\(harness.daemonLog())")
+            #expect(job.owner == owner.uid)
+            let jobDirectory = harness.stateDirectory.appendingPathComponent("jobs/\(id)").path
+            let directoryStatus = try fileStatus(jobDirectory)
+            #expect(directoryStatus.st_uid == owner.uid, "job directory owner: \(directoryStatus.st_uid)")
+            #expect(directoryStatus.st_mode & 0o777 == 0o700, "job directory mode: \(octal(directoryStatus.st_mode))")
+            for file in ["log", "results/extraction.json"] {
+                let status = try fileStatus("\(jobDirectory)/\(file)")
+                #expect(status.st_uid == owner.uid, "\(file) belongs to uid \(status.st_uid), not \(owner)")
+                #expect(status.st_mode & 0o077 == 0, "\(file) is open to others: \(octal(status.st_mode))")
+            }
+
+            // The owner reads the log and the results through the socket.
+            let ownerLog = try harness.ctl(["logs", String(id)], as: owner)
+            #expect(ownerLog.status == 0 && !ownerLog.output.isEmpty, "\(ownerLog)")
+            let ownerResults = try harness.ctl(["result", String(id)], as: owner)
+            #expect(ownerResults.status == 0 && ownerResults.output.contains("extraction.json"), "\(ownerResults)")
+
+            // Another user may see the job in the list, but not touch it.
+            let listing = try harness.ctl(["list", "--all"], as: other)
+            #expect(listing.status == 0 && listing.output.contains(owner.name), "\(listing)")
+            let deniedCommands: [(arguments: [String], operation: String)] = [
+                (["logs", String(id)], "logs"), (["result", String(id)], "result"),
+                (["result", String(id), "--print", "--file", "extraction.json"], "fetchFile"),
+                (["cancel", String(id)], "cancel"), (["retry", String(id)], "retry"),
+                (["remove", String(id)], "remove"),
+            ]
+            for command in deniedCommands {
+                let result = try harness.ctl(command.arguments, as: other)
+                #expect(result.status == ExitStatus.denied.rawValue, "\(result)")
+                #expect(result.errorOutput.contains("belongs to \(owner.name)"), "unclear denial: \(result)")
+                #expect(result.output.isEmpty, "a denied command printed: \(result)")
+            }
+            #expect(try harness.show(id).state == .succeeded, "another user's commands changed the job")
+
+            // Another user may not administer the daemon.
+            for arguments in [["drain"], ["resume"], ["set-parallelism", "train", "2"]] {
+                let result = try harness.ctl(arguments, as: other)
+                #expect(result.status == ExitStatus.denied.rawValue, "\(result)")
+                #expect(result.errorOutput.contains("admin"), "unclear denial: \(result)")
+            }
+            #expect(try status(harness).draining == false)
+
+            // The admin reads the owner's log and drains; a job waiting meanwhile is still not another user's to cancel.
+            let adminLog = try harness.ctl(["logs", String(id)], as: admin)
+            #expect(adminLog.status == 0 && adminLog.output == ownerLog.output, "\(adminLog)")
+            let drain = try harness.ctl(["drain"], as: admin)
+            #expect(drain.status == 0, "\(drain)")
+            #expect(try status(harness).draining == true)
+            let waiting = try harness.submit(["extract", "--dataset", "landmarks:\(data.readable)"], as: owner)
+            let cancel = try harness.ctl(["cancel", String(waiting)], as: other)
+            #expect(cancel.status == ExitStatus.denied.rawValue, "\(cancel)")
+            #expect(try harness.show(waiting).state == .queued)
+            let resume = try harness.ctl(["resume"], as: admin)
+            #expect(resume.status == 0, "\(resume)")
+            #expect(try status(harness).draining == false)
+            let resumed = try harness.waitForJob(waiting, timeout: .seconds(60)) { $0.state.isFinal }
+            #expect(resumed.state == .succeeded, "\(resumed)\n\(harness.jobLog(waiting))")
+
+            // A file only root can read fails the ordinary user's job, for that user, with a reason saying so.
+            let secretId = try harness.submit(["extract", "--dataset", "landmarks:\(data.rootOnly)"], as: owner)
+            let secret = try harness.waitForJob(secretId, timeout: .seconds(60)) { $0.state.isFinal }
+            #expect(secret.state == .failed, "\(secret)\n\(harness.jobLog(secretId))")
+            let explanation = (secret.reason ?? "") + harness.jobLog(secretId)
+            #expect(explanation.lowercased().contains("permission"), "no permission message: \(explanation)")
+
+            // Every denial is in the daemon's log with the caller's uid and the request.
+            let daemonLog = try String(
+                contentsOf: harness.directory.appendingPathComponent("glared.log"), encoding: .utf8)
+            let denials = daemonLog.split(separator: "\n").filter {
+                $0.contains("request denied") && $0.contains("GLARE_UID=\(other.uid)")
+            }
+            let operations = deniedCommands.map(\.operation) + ["drain", "resume", "setParallelism", "cancel"]
+            for operation in Set(operations) {
+                #expect(
+                    denials.contains { $0.contains("GLARE_OPERATION=\(operation)") },
+                    "no denial of \(operation) logged for uid \(other.uid); denials: \(denials)")
+            }
+        }
+
+        @Test func systemDaemon_withTwoUsersWaiting_startsTheSecondUsersJobBeforeTheFirstUsersSecond() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            _ = try startSystemDaemon(harness, accounts: accounts)
+            let (first, second, admin) = (accounts.first, accounts.second, accounts.admin)
+
+            // Everything waits until both users have submitted, so the order is the scheduler's alone.
+            let drain = try harness.ctl(["drain"], as: admin)
+            #expect(drain.status == 0, "\(drain)")
+            var firstIds: [Int64] = []
+            for _ in 0..<3 { firstIds.append(try harness.submit(MultiUserEndToEndTests.tinyTraining, as: first)) }
+            let secondId = try harness.submit(MultiUserEndToEndTests.tinyTraining, as: second)
+            let parallelism = try harness.ctl(["set-parallelism", "train", "1"], as: admin)
+            #expect(parallelism.status == 0, "\(parallelism)")
+            let resume = try harness.ctl(["resume"], as: admin)
+            #expect(resume.status == 0, "\(resume)")
+
+            let wait = try harness.ctl(["wait"] + (firstIds + [secondId]).map(String.init), timeout: .seconds(120))
+            #expect(wait.status == 0, "\(wait)\n\(harness.daemonLog())")
+            let firstJobs = try firstIds.map { try harness.show($0) }
+            let secondJob = try harness.show(secondId)
+            let firstStarts = firstJobs.compactMap(\.startedAt).sorted()
+            let secondStart = try #require(secondJob.startedAt, "\(secondJob)")
+            try #require(firstStarts.count == 3, "\(firstJobs)")
+            #expect(
+                secondStart < firstStarts[1],
+                "user \(second.name)'s job started at \(secondStart), after \(first.name)'s second at \(firstStarts[1])"
+            )
+            #expect(firstStarts[0] < secondStart, "the older submission should still go first: \(firstStarts)")
+        }
+
+        @Test func userDaemon_refusesAnotherUid_atConnect() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            let (owner, other) = (accounts.first, accounts.second)
+
+            // The owner's daemon keeps its state and socket in a directory of the owner's.
+            try setMode(0o755, of: harness.directory.path)
+            for path in [harness.directory.path, harness.stateDirectory.path] {
+                guard chown(path, owner.uid, owner.gid) == 0 else { throw SystemCallError("chown \(path)") }
+            }
+            try harness.start(as: owner)
+
+            let socketStatus = try fileStatus(harness.socketPath)
+            #expect(socketStatus.st_uid == owner.uid)
+            #expect(socketStatus.st_mode & 0o777 == 0o600, "user socket mode \(octal(socketStatus.st_mode))")
+            let ownStatus = try harness.ctl(["status"], as: owner)
+            #expect(ownStatus.status == 0, "\(ownStatus)")
+
+            // The socket's mode keeps the other user out before glared hears of them.
+            let closed = try harness.ctl(["status"], as: other)
+            #expect(closed.status == ExitStatus.daemonUnreachable.rawValue, "\(closed)")
+            #expect(closed.errorOutput.contains("permission denied"), "\(closed)")
+
+            // Even through a socket opened to everyone, glared itself refuses another uid.
+            try setMode(0o666, of: harness.socketPath)
+            let refused = try harness.ctl(["status"], as: other)
+            #expect(refused.status == ExitStatus.denied.rawValue, "\(refused)")
+            #expect(refused.errorOutput.contains("serves only"), "unclear refusal: \(refused)")
+            let submitted = try harness.ctl(["extract", "--dataset", "landmarks:/nonexistent.csv"], as: other)
+            #expect(submitted.status == ExitStatus.denied.rawValue, "\(submitted)")
+
+            let daemonLog = try String(
+                contentsOf: harness.directory.appendingPathComponent("glared.log"), encoding: .utf8)
+            #expect(
+                daemonLog.split(separator: "\n").contains {
+                    $0.contains("connection refused") && $0.contains("GLARE_UID=\(other.uid)")
+                }, "no refusal logged for uid \(other.uid)\n\(harness.daemonLog())")
+        }
+
+        /// A training of a second or two: a few samples, one epoch, a narrow network.
+        static let tinyTraining = [
+            "train", "--dataset", "builtin:synthetic?samples=200", "--epochs", "1", "--option", "widths0=8",
+            "--option", "widths1=8", "--option", "widths2=8", "--option", "head=8",
+        ]
+
+        /// The landmark files the jobs read: one anyone may read, one only root may.
+        struct LandmarkFiles {
+            var readable: String
+            var rootOnly: String
+        }
+
+        /// Writes the configuration and the data, opens the directory to the users, starts a root glared.
+        private func startSystemDaemon(_ harness: DaemonHarness, accounts: TestAccounts) throws -> LandmarkFiles {
+            // The users reach the socket and the data through this directory; the job logs stay closed.
+            try setMode(0o755, of: harness.directory.path)
+            let configuration = harness.directory.appendingPathComponent("glared.conf")
+            try "admin_group = \(accounts.adminGroup)\n".write(to: configuration, atomically: true, encoding: .utf8)
+
+            let data = harness.directory.appendingPathComponent("data")
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            try setMode(0o755, of: data.path)
+            let files = LandmarkFiles(
+                readable: data.appendingPathComponent("faces.csv").path,
+                rootOnly: data.appendingPathComponent("secret.csv").path)
+            try MultiUserEndToEndTests.landmarkTable(rows: 6).write(
+                toFile: files.readable, atomically: true, encoding: .utf8)
+            try setMode(0o644, of: files.readable)
+            try MultiUserEndToEndTests.landmarkTable(rows: 6).write(
+                toFile: files.rootOnly, atomically: true, encoding: .utf8)
+            try setMode(0o600, of: files.rootOnly)
+
+            try harness.start(extraArguments: ["--config", configuration.path])
+            try setMode(0o666, of: harness.socketPath)
+            return files
+        }
+
+        /// A landmark CSV in OpenFace's 2D columns with two labels.
+        static func landmarkTable(rows: Int) -> String {
+            let points = 0..<68
+            let header = points.map { "x_\($0)" } + points.map { "y_\($0)" } + ["label"]
+            var lines = [header.joined(separator: ",")]
+            for row in 0..<rows {
+                let values = (0..<136).map { _ in String(format: "%.2f", Double.random(in: 0...200)) }
+                lines.append((values + [row.isMultiple(of: 2) ? "happy" : "sad"]).joined(separator: ","))
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        private func status(_ harness: DaemonHarness) throws -> StatusReport {
+            let result = try harness.ctl(["status", "--json"])
+            guard result.status == 0 else { throw DaemonHarness.Failure(description: "\(result)") }
+            return try WireProtocol.makeDecoder().decode(StatusReport.self, from: Data(result.output.utf8))
+        }
+
+        private func expectRemoved(_ accounts: TestAccounts) {
+            let problems = accounts.removeAll()
+            #expect(problems.isEmpty, "the test users were not all removed: \(problems)")
+        }
+
+        private func fileStatus(_ path: String) throws -> stat {
+            var status = stat()
+            guard lstat(path, &status) == 0 else { throw SystemCallError("lstat \(path)") }
+            return status
+        }
+
+        private func setMode(_ mode: mode_t, of path: String) throws {
+            guard chmod(path, mode) == 0 else { throw SystemCallError("chmod \(path)") }
+        }
+
+        private func octal(_ mode: mode_t) -> String { String(mode & 0o7777, radix: 8) }
+    }
+}
