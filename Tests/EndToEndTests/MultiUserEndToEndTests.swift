@@ -53,7 +53,7 @@ extension EndToEnd {
             #expect(listing.status == 0 && listing.output.contains(owner.name), "\(listing)")
             let deniedCommands: [(arguments: [String], operation: String)] = [
                 (["logs", String(id)], "logs"), (["result", String(id)], "result"),
-                (["result", String(id), "--print", "--file", "extraction.json"], "fetchFile"),
+                (["result", String(id), "--print", "--file", "extraction.json"], "result"),
                 (["cancel", String(id)], "cancel"), (["retry", String(id)], "retry"),
                 (["remove", String(id)], "remove"),
             ]

@@ -67,14 +67,14 @@ struct RequestHandler {
         case .wait(let ids):
             return .batch(try wait(ids: ids))
         case .retry(let id):
-            let original = try managedJob(id, operation: "retry")
+            let original = try managedJob(id, operation: "retry", action: "retry")
             let job = try store.retry(id: original.id)
             daemon.log.info(
                 "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
             daemon.schedulerWake.notify()
             return .submitted(job)
         case .remove(let id):
-            let job = try managedJob(id, operation: "remove")
+            let job = try managedJob(id, operation: "remove", action: "remove")
             try store.remove(id: job.id)
             do {
                 try daemon.files.removeDirectory(of: job.id)
@@ -85,7 +85,7 @@ struct RequestHandler {
             daemon.jobChanges.notify()
             return .ok
         case .result(let id):
-            return .files(try resultFiles(of: try managedJob(id, operation: "read the results of")))
+            return .files(try resultFiles(of: try managedJob(id, operation: "result", action: "read the results of")))
         case .models:
             return .models(try ModelCatalog(daemon: daemon).models(visibleTo: caller))
         case .drain:
@@ -153,7 +153,7 @@ struct RequestHandler {
     /// Cancels one job: waiting ones at once, running ones through their worker.
     private func cancel(id: Int64) -> BatchItem {
         do {
-            let job = try managedJob(id, operation: "cancel")
+            let job = try managedJob(id, operation: "cancel", action: "cancel")
             let changed = try store.cancel(id: job.id)
             if changed.state == .running { daemon.stopWorker(jobId: id, reason: .cancel) }
             daemon.log.info("job cancelled", ["GLARE_JOB": String(id), "GLARE_USER": caller.name])
@@ -196,7 +196,12 @@ struct RequestHandler {
     }
 
     /// The job, when the caller owns it or is an admin; otherwise `denied`, logged.
-    func managedJob(_ id: Int64, operation: String) throws -> JobRecord {
+    ///
+    /// - Parameters:
+    ///   - operation: the request's wire name (`logs`, `fetchFile`, ...), logged as `GLARE_OPERATION`
+    ///     so denials can be filtered by request, like the admin ones.
+    ///   - action: what the caller tried, in words, for the reply: "read the log of".
+    func managedJob(_ id: Int64, operation: String, action: String) throws -> JobRecord {
         let job = try job(id)
         guard caller.mayManage(job) else {
             daemon.log.warning(
@@ -207,7 +212,7 @@ struct RequestHandler {
                 ])
             throw ErrorReply(
                 code: .denied,
-                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(operation) it")
+                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(action) it")
         }
         return job
     }
