@@ -26,7 +26,10 @@ extension JobStore {
                             WHERE d.job_id = jobs.id AND p.state != 'succeeded')
                         """, in: database)
 
-                while let chosen = SchedulingPolicy.select(ready: ready, running: running, limits: limits) {
+                let lastStarts = try JobStore.lastStarts(in: database)
+                while let chosen = SchedulingPolicy.select(
+                    ready: ready, running: running, limits: limits, lastStarts: lastStarts)
+                {
                     // The state guard is a second line of defence: the transaction already holds the write lock.
                     let changed = try database.run(
                         """

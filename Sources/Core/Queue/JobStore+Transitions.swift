@@ -69,6 +69,19 @@ extension JobStore {
         }
     }
 
+    /// When each owner's latest job in each group started, for the fair-share rule of `SchedulingPolicy`.
+    static func lastStarts(in database: Database) throws -> [SchedulingPolicy.OwnerAndGroup: Double] {
+        var starts: [SchedulingPolicy.OwnerAndGroup: Double] = [:]
+        try database.query(
+            "SELECT owner, job_group, MAX(started_at) FROM jobs WHERE started_at IS NOT NULL GROUP BY owner, job_group"
+        ) { row in
+            let key = SchedulingPolicy.OwnerAndGroup(
+                owner: UInt32(truncatingIfNeeded: row.integer(at: 0) ?? 0), group: row.text(at: 1) ?? "")
+            starts[key] = row.real(at: 2) ?? 0
+        }
+        return starts
+    }
+
     /// Scheduling candidates for the jobs matching `condition`, read without decoding their specs.
     static func candidates(where condition: String, in database: Database) throws -> [SchedulingCandidate] {
         var candidates: [SchedulingCandidate] = []

@@ -5,7 +5,10 @@
 ///    is under `maxRunningPerUser` and `maxRunningPerUserPerGroup`.
 /// 2. Interrupted jobs come before queued ones: they already held a slot and resume from a checkpoint.
 /// 3. Fair share: the owner with the fewest jobs running in the job's group goes first, then the
-///    owner with the fewest jobs running overall, so one user's long queue cannot starve another's.
+///    owner with the fewest jobs running overall, then the owner whose last job in the group
+///    started longest ago (never counts as longest), so one user's long queue cannot starve
+///    another's. The last rule matters where a group runs one job at a time: between two jobs
+///    nobody runs anything, and without it the older submissions of one user would all go first.
 /// 4. Then higher priority, then older (`createdAt`), then the smaller id.
 ///
 /// The policy is pure; `JobStore.claimNext` runs it inside its claim transaction.
@@ -16,8 +19,11 @@ public enum SchedulingPolicy {
     ///   - ready: waiting (queued or interrupted) jobs whose dependencies have all succeeded.
     ///   - running: the jobs running now.
     ///   - limits: group parallelism and per-user limits.
+    ///   - lastStarts: when each owner's latest job in each group started (seconds since the
+    ///     epoch); an owner and group missing from it never started a job there.
     public static func select(
-        ready: [SchedulingCandidate], running: [SchedulingCandidate], limits: SchedulingLimits
+        ready: [SchedulingCandidate], running: [SchedulingCandidate], limits: SchedulingLimits,
+        lastStarts: [OwnerAndGroup: Double] = [:]
     ) -> SchedulingCandidate? {
         var runningByGroup: [String: Int] = [:]
         var runningByOwner: [UInt32: Int] = [:]
@@ -46,20 +52,31 @@ public enum SchedulingPolicy {
                 ownerRunningInGroup: runningByOwnerAndGroup[
                     OwnerAndGroup(owner: job.owner, group: job.group), default: 0],
                 ownerRunning: runningByOwner[job.owner, default: 0],
+                ownerLastStart: lastStarts[OwnerAndGroup(owner: job.owner, group: job.group)] ?? -Double.infinity,
                 priority: job.priority, createdAt: job.createdAt, id: job.id)
         }
         return eligible.min { key($0).runsBefore(key($1)) }
     }
 
-    private struct OwnerAndGroup: Hashable {
-        var owner: UInt32
-        var group: String
+    /// One owner's jobs in one group.
+    public struct OwnerAndGroup: Hashable, Sendable {
+        /// The owner's uid.
+        public var owner: UInt32
+        /// The scheduling group.
+        public var group: String
+
+        /// Names one owner's jobs in one group.
+        public init(owner: UInt32, group: String) {
+            self.owner = owner
+            self.group = group
+        }
     }
 
     private struct SortKey {
         var waitsForResume: Bool
         var ownerRunningInGroup: Int
         var ownerRunning: Int
+        var ownerLastStart: Double
         var priority: Int
         var createdAt: Double
         var id: Int64
@@ -70,6 +87,7 @@ public enum SchedulingPolicy {
                 return ownerRunningInGroup < other.ownerRunningInGroup
             }
             if ownerRunning != other.ownerRunning { return ownerRunning < other.ownerRunning }
+            if ownerLastStart != other.ownerLastStart { return ownerLastStart < other.ownerLastStart }
             if priority != other.priority { return priority > other.priority }
             if createdAt != other.createdAt { return createdAt < other.createdAt }
             return id < other.id

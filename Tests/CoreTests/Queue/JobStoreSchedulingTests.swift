@@ -106,6 +106,31 @@ struct JobStoreSchedulingTests {
         #expect(try store.claimNext(limits: limits)?.id == alice[1])
     }
 
+    @Test func claim_inAGroupRunningOneJob_alternatesBetweenWaitingUsers() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualClock()
+        let store = try JobStore(path: directory.databaseURL, clock: clock.function)
+        let limits = SchedulingLimits(groupParallelism: ["g": 1])
+
+        // Alice queues three jobs before Bob's one. Between two jobs nobody runs anything, so the
+        // running counts tie; Bob, who has not been served, must still come before Alice's second.
+        var alice: [Int64] = []
+        for index in 0..<3 {
+            alice.append(try store.submit(spec(group: "g", name: "a\(index)"), owner: 1001).id)
+            clock.advance(by: 1)
+        }
+        let bob = try store.submit(spec(group: "g", name: "b0"), owner: 1002).id
+
+        var order: [Int64] = []
+        while let job = try store.claimNext(limits: limits) {
+            order.append(job.id)
+            clock.advance(by: 1)
+            #expect(try store.finish(id: job.id, attempt: job.attempt, state: .succeeded, reason: nil, summary: nil))
+        }
+        #expect(order == [alice[0], bob, alice[1], alice[2]])
+    }
+
     @Test func claim_respectsPerUserLimits() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
