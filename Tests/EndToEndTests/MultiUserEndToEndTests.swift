@@ -143,6 +143,81 @@ extension EndToEnd {
             #expect(firstStarts[0] < secondStart, "the older submission should still go first: \(firstStarts)")
         }
 
+        @Test func systemDaemon_runningWorker_hasItsOwnersIdentityAndNothingMore() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            _ = try startSystemDaemon(harness, accounts: accounts)
+            let (owner, other) = (accounts.admin, accounts.second)
+
+            // The admin is an ordinary user with one more group: a worker must carry it, and no other.
+            let id = try harness.submit(Trainings.long, as: owner)
+            let running = try harness.waitForJob(id, timeout: .seconds(60)) { $0.state == .running && $0.pid != nil }
+            let pid = try #require(running.pid)
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            let fields = MultiUserEndToEndTests.statusFields(status)
+            #expect(fields["Uid"] == Array(repeating: String(owner.uid), count: 4), "\(status)")
+            #expect(fields["Gid"] == Array(repeating: String(owner.gid), count: 4), "\(status)")
+            let groups = Set(fields["Groups"] ?? [])
+            #expect(groups == [String(owner.gid), String(accounts.adminGroupId)], "supplementary groups: \(groups)")
+            #expect(fields["CapEff"] == ["0000000000000000"], "\(status)")
+
+            // Its environment is the clean one the operations guide lists, with the owner's home.
+            let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+            let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            let allowed: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "OPENBLAS_NUM_THREADS"]
+            let names = variables.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) }
+            let unexpected = names.filter { !allowed.contains($0) && !$0.hasPrefix("GLARE_") }
+            #expect(unexpected.isEmpty, "the worker inherited \(unexpected)")
+            #expect(variables.contains("HOME=\(owner.home)"), "\(variables)")
+            #expect(variables.contains("USER=\(owner.name)"), "\(variables)")
+
+            // Another user cannot stop it; its owner can.
+            let denied = try harness.ctl(["cancel", String(id)], as: other)
+            #expect(denied.status == ExitStatus.denied.rawValue, "\(denied)")
+            #expect(try harness.show(id).state == .running)
+            let cancel = try harness.ctl(["cancel", String(id)], as: owner)
+            #expect(cancel.status == 0, "\(cancel)")
+            let cancelled = try harness.waitForJob(id, timeout: .seconds(60)) { $0.state.isFinal }
+            #expect(cancelled.state == .cancelled, "\(cancelled)")
+        }
+
+        @Test func systemDaemon_linksPlantedInAJobDirectory_revealNothingOfOthers() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            let data = try startSystemDaemon(harness, accounts: accounts)
+            let owner = accounts.first
+
+            // A directory only root may list, holding a file only root may read.
+            let hidden = harness.directory.appendingPathComponent("hidden")
+            try FileManager.default.createDirectory(at: hidden, withIntermediateDirectories: true)
+            try setMode(0o700, of: hidden.path)
+            let secretName = "root-only-name-\(UInt32.random(in: 0...UInt32.max)).txt"
+            try "root's secret\n".write(
+                to: hidden.appendingPathComponent(secretName), atomically: true, encoding: .utf8)
+
+            let id = try harness.submit(["extract", "--dataset", "landmarks:\(data.readable)"], as: owner)
+            let job = try harness.waitForJob(id, timeout: .seconds(60)) { $0.state.isFinal }
+            try #require(job.state == .succeeded, "\(job)\n\(harness.jobLog(id))")
+
+            // The job directory is the owner's: they may swap its results and log for links.
+            let jobDirectory = harness.stateDirectory.appendingPathComponent("jobs/\(id)").path
+            try accounts.runShell(
+                "rm -rf '\(jobDirectory)/results' && ln -s '\(hidden.path)' '\(jobDirectory)/results' "
+                    + "&& rm -f '\(jobDirectory)/log' && ln -s '\(data.rootOnly)' '\(jobDirectory)/log'",
+                as: owner)
+
+            let listing = try harness.ctl(["result", String(id)], as: owner)
+            #expect(!listing.output.contains(secretName), "root's directory listed through a link: \(listing)")
+            let fetch = try harness.ctl(["result", String(id), "--print", "--file", secretName], as: owner)
+            #expect(fetch.status != 0 && !fetch.output.contains("secret"), "\(fetch)")
+            let log = try harness.ctl(["logs", String(id)], as: owner)
+            #expect(log.status != 0 && !log.output.contains("x_0"), "root's file read through a link: \(log)")
+        }
+
         @Test func userDaemon_refusesAnotherUid_atConnect() throws {
             let accounts = try TestAccounts()
             defer { expectRemoved(accounts) }
@@ -182,6 +257,17 @@ extension EndToEnd {
                 daemonLog.split(separator: "\n").contains {
                     $0.contains("connection refused") && $0.contains("GLARE_UID=\(other.uid)")
                 }, "no refusal logged for uid \(other.uid)\n\(harness.daemonLog())")
+        }
+
+        /// The whitespace-separated values of each `Name:` line of a `/proc/<pid>/status`.
+        static func statusFields(_ text: String) -> [String: [String]] {
+            var fields: [String: [String]] = [:]
+            for line in text.split(separator: "\n") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let values = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
+                fields[String(line[..<colon])] = values.map(String.init)
+            }
+            return fields
         }
 
         /// A training of a second or two: a few samples, one epoch, a narrow network.

@@ -40,6 +40,8 @@ final class TestAccounts {
 
     /// The admin group's name, for `admin_group` in glared's configuration.
     let adminGroup: String
+    /// Its gid.
+    let adminGroupId: UInt32
     /// An ordinary user.
     let first: TestAccount
     /// Another ordinary user.
@@ -67,6 +69,10 @@ final class TestAccounts {
                 try TestAccounts.run("/usr/sbin/useradd", arguments + [name])
                 made.append(name)
             }
+            guard let groupEntry = getgrnam(adminGroup) else {
+                throw Failure(description: "getgrnam \(adminGroup) found nothing")
+            }
+            adminGroupId = groupEntry.pointee.gr_gid
             first = try TestAccounts.account(names[0])
             second = try TestAccounts.account(names[1])
             admin = try TestAccounts.account(names[2])
@@ -80,6 +86,12 @@ final class TestAccounts {
 
     deinit {
         _ = removeAll()
+    }
+
+    /// Runs `/bin/sh -c script` as `account` and fails with its output unless it exits 0.
+    func runShell(_ script: String, as account: TestAccount) throws {
+        let command = account.commandLine(executable: "/bin/sh", arguments: ["-c", script])
+        try TestAccounts.run(command[0], Array(command.dropFirst()), environment: account.environment)
     }
 
     /// Deletes the users (with their homes) and the group; returns what could not be deleted.
@@ -110,10 +122,11 @@ final class TestAccounts {
     }
 
     /// Runs an administration command and fails with its output unless it exits 0.
-    private static func run(_ executable: String, _ arguments: [String]) throws {
+    private static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = errors
