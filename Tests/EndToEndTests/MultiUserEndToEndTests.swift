@@ -96,6 +96,20 @@ extension EndToEnd {
             let explanation = (secret.reason ?? "") + harness.jobLog(secretId)
             #expect(explanation.lowercased().contains("permission"), "no permission message: \(explanation)")
 
+            // The queue itself is glared's alone: others may pass through the state directory, not list or read it.
+            let stateStatus = try fileStatus(harness.stateDirectory.path)
+            #expect(stateStatus.st_mode & 0o066 == 0, "state directory mode \(octal(stateStatus.st_mode))")
+            let databaseFiles = try FileManager.default.contentsOfDirectory(atPath: harness.stateDirectory.path)
+                .filter { $0.hasPrefix("queue.sqlite") }
+            #expect(databaseFiles.contains("queue.sqlite"), "\(databaseFiles)")
+            for name in databaseFiles {
+                let status = try fileStatus(harness.stateDirectory.appendingPathComponent(name).path)
+                #expect(status.st_uid == 0 && status.st_mode & 0o077 == 0, "\(name): \(octal(status.st_mode))")
+            }
+            #expect(throws: (any Error).self, "user \(other.name) read the queue database") {
+                try accounts.runShell("cat '\(harness.stateDirectory.path)/queue.sqlite' > /dev/null", as: other)
+            }
+
             // Every denial is in the daemon's log with the caller's uid and the request.
             let daemonLog = try String(
                 contentsOf: harness.directory.appendingPathComponent("glared.log"), encoding: .utf8)
@@ -141,6 +155,38 @@ extension EndToEnd {
                 "user \(second.name)'s job started at \(secondStart), after \(first.name)'s second at \(firstStarts[1])"
             )
             #expect(firstStarts[0] < secondStart, "the older submission should still go first: \(firstStarts)")
+        }
+
+        @Test func systemDaemon_perUserLimits_holdOneUserBackAndNotTheOther() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            _ = try startSystemDaemon(
+                harness, accounts: accounts, settings: ["max_queued_per_user = 2", "max_running_per_user = 1"])
+            let (first, second, admin) = (accounts.first, accounts.second, accounts.admin)
+
+            // Two waiting jobs are the first user's limit; the second user's count is their own.
+            let drain = try harness.ctl(["drain"], as: admin)
+            #expect(drain.status == 0, "\(drain)")
+            let firstIds = try ["one", "two"].map {
+                try harness.submit(MultiUserEndToEndTests.tinyTraining + ["--group", $0], as: first)
+            }
+            let refused = try harness.ctl(MultiUserEndToEndTests.tinyTraining, as: first)
+            #expect(refused.status == ExitStatus.daemonError.rawValue, "\(refused)")
+            #expect(refused.errorOutput.contains("queue_full"), "\(refused)")
+            let secondId = try harness.submit(MultiUserEndToEndTests.tinyTraining + ["--group", "one"], as: second)
+
+            // Groups one and two each have a free slot, yet the first user runs one job at a time.
+            let resume = try harness.ctl(["resume"], as: admin)
+            #expect(resume.status == 0, "\(resume)")
+            let wait = try harness.ctl(["wait"] + (firstIds + [secondId]).map(String.init), timeout: .seconds(120))
+            #expect(wait.status == 0, "\(wait)\n\(harness.daemonLog())")
+            let jobs = try firstIds.map { try harness.show($0) }
+            let spans = jobs.compactMap { job in job.startedAt.flatMap { start in job.finishedAt.map { (start, $0) } } }
+            try #require(spans.count == 2, "\(jobs)")
+            let ordered = spans.sorted { $0.0 < $1.0 }
+            #expect(ordered[0].1 <= ordered[1].0, "the first user's jobs overlapped: \(ordered)")
         }
 
         @Test func systemDaemon_runningWorker_hasItsOwnersIdentityAndNothingMore() throws {
@@ -283,11 +329,14 @@ extension EndToEnd {
         }
 
         /// Writes the configuration and the data, opens the directory to the users, starts a root glared.
-        private func startSystemDaemon(_ harness: DaemonHarness, accounts: TestAccounts) throws -> LandmarkFiles {
+        private func startSystemDaemon(
+            _ harness: DaemonHarness, accounts: TestAccounts, settings: [String] = []
+        ) throws -> LandmarkFiles {
             // The users reach the socket and the data through this directory; the job logs stay closed.
             try setMode(0o755, of: harness.directory.path)
             let configuration = harness.directory.appendingPathComponent("glared.conf")
-            try "admin_group = \(accounts.adminGroup)\n".write(to: configuration, atomically: true, encoding: .utf8)
+            let lines = ["admin_group = \(accounts.adminGroup)"] + settings
+            try (lines.joined(separator: "\n") + "\n").write(to: configuration, atomically: true, encoding: .utf8)
 
             let data = harness.directory.appendingPathComponent("data")
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
