@@ -108,6 +108,18 @@ public struct DaemonFiles: Sendable {
             guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
                 throw SystemCallError("\(path) exists and is not a directory", code: ENOTDIR)
             }
+            // A directory made before (by hand, by an earlier daemon, for another job under a
+            // reused id) gets the same checks as a new one: the right owner and exactly this mode,
+            // else a 0755 state directory would let anyone list it and a leftover job directory
+            // would belong to someone other than the job's owner.
+            let expectedOwner = runsAsRoot ? (owner?.0 ?? geteuid()) : geteuid()
+            guard status.st_uid == expectedOwner else {
+                throw SystemCallError(
+                    "\(path) belongs to uid \(status.st_uid), not uid \(expectedOwner); fix or remove it", code: EPERM)
+            }
+            if status.st_mode & 0o7777 != mode {
+                guard chmod(path, mode) == 0 else { throw SystemCallError("chmod \(path)") }
+            }
             return
         }
         // mkdir applies the umask; the mode is meant exactly.
