@@ -11,14 +11,9 @@ extension EndToEnd {
     @Suite(
         "multi-user",
         // useradd, groupadd and dropping to other users need root; anywhere else there is nothing to test.
-        .enabled {
-            guard getuid() == 0 else {
-                print("skipping the multi-user end-to-end tests: they create users and need root (uid \(getuid()))")
-                return false
-            }
-            return true
-        })
+        .enabled("they create users with useradd, so they need root") { TestAccounts.canCreate })
     struct MultiUserEndToEndTests {
+
         @Test func systemDaemon_runsEachJobAsItsOwner_andDeniesOtherUsersTheirJobs() throws {
             let accounts = try TestAccounts()
             defer { expectRemoved(accounts) }
@@ -64,6 +59,10 @@ extension EndToEnd {
                 #expect(result.output.isEmpty, "a denied command printed: \(result)")
             }
             #expect(try harness.show(id).state == .succeeded, "another user's commands changed the job")
+            for arguments in [["show", String(id), "--json"], ["list", "--all", "--json"]] {
+                let result = try harness.ctl(arguments, as: other)
+                #expect(result.status == 0 && !result.output.contains(data.readable), "paths shown: \(result)")
+            }
 
             // Another user may not administer the daemon.
             for arguments in [["drain"], ["resume"], ["set-parallelism", "train", "2"]] {
@@ -95,6 +94,14 @@ extension EndToEnd {
             #expect(secret.state == .failed, "\(secret)\n\(harness.jobLog(secretId))")
             let explanation = (secret.reason ?? "") + harness.jobLog(secretId)
             #expect(explanation.lowercased().contains("permission"), "no permission message: \(explanation)")
+
+            // The admin retrying it does not make it the admin's: it runs as its owner again.
+            let retry = try harness.ctl(["retry", String(secretId)], as: admin)
+            let retriedId = try #require(Int64(retry.trimmedOutput), "\(retry)")
+            let retried = try harness.waitForJob(retriedId, timeout: .seconds(60)) { $0.state.isFinal }
+            #expect(retried.owner == owner.uid && retried.state == .failed, "\(retried)")
+            let remove = try harness.ctl(["remove", String(retriedId)], as: admin)
+            #expect(remove.status == 0, "\(remove)")
 
             // The queue itself is glared's alone: others may pass through the state directory, not list or read it.
             let stateStatus = try fileStatus(harness.stateDirectory.path)
