@@ -136,7 +136,7 @@ extension EndToEnd {
             defer { expectRemoved(accounts) }
             let harness = try DaemonHarness()
             defer { harness.stop() }
-            _ = try startSystemDaemon(harness, accounts: accounts)
+            let data = try startSystemDaemon(harness, accounts: accounts)
             let (first, second, admin) = (accounts.first, accounts.second, accounts.admin)
 
             // Everything waits until both users have submitted, so the order is the scheduler's alone.
@@ -162,6 +162,21 @@ extension EndToEnd {
                 "user \(second.name)'s job started at \(secondStart), after \(first.name)'s second at \(firstStarts[1])"
             )
             #expect(firstStarts[0] < secondStart, "the older submission should still go first: \(firstStarts)")
+
+            // The first user's models are not the second's to use, by job id or by name.
+            let byId = try harness.ctl(["infer", "--model", String(firstIds[0]), data.readable], as: second)
+            #expect(byId.status == ExitStatus.denied.rawValue, "\(byId)")
+            #expect(byId.errorOutput.contains("belongs to \(first.name)"), "\(byId)")
+            let byName = try harness.ctl(["infer", "--model", "model-\(firstIds[0])", data.readable], as: second)
+            #expect(byName.status == ExitStatus.daemonError.rawValue, "\(byName)")
+            #expect(byName.errorOutput.contains("no model named"), "\(byName)")
+            let daemonLog = try String(
+                contentsOf: harness.directory.appendingPathComponent("glared.log"), encoding: .utf8)
+            #expect(
+                daemonLog.split(separator: "\n").contains {
+                    $0.contains("request denied") && $0.contains("GLARE_UID=\(second.uid)")
+                        && $0.contains("GLARE_OPERATION=submit")
+                }, "the denied model was not logged\n\(harness.daemonLog())")
         }
 
         @Test func systemDaemon_perUserLimits_holdOneUserBackAndNotTheOther() throws {
