@@ -24,7 +24,9 @@ struct ModelCatalog {
 
     /// The model file `reference` names for `caller`.
     ///
-    /// - Throws: `ErrorReply` with `not_found` and a sentence saying what was looked for.
+    /// - Throws: `ErrorReply` with `not_found` and a sentence saying what was looked for; `denied`
+    ///   (logged) for another user's training job; `invalid_spec` for a file that is not a model.
+    ///   `SpecValidator` passes `denied` on and turns the others into `invalid_spec`.
     func resolve(_ reference: String, for caller: Caller) throws -> String {
         let trimmed = reference.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("/") { return try resolvePath(trimmed, for: caller) }
@@ -37,6 +39,12 @@ struct ModelCatalog {
                     code: .notFound, message: "job \(id) is a \(job.spec.kind.rawValue) job, not a training job")
             }
             guard caller.mayManage(job) else {
+                daemon.log.warning(
+                    "request denied",
+                    [
+                        "GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": "submit",
+                        "GLARE_JOB": String(id),
+                    ])
                 throw ErrorReply(code: .denied, message: "job \(id) belongs to \(job.ownerName); use your own model")
             }
             guard job.state == .succeeded else {

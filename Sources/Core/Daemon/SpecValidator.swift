@@ -57,7 +57,10 @@ struct SpecValidator {
             do {
                 spec.modelPath = try ModelCatalog(daemon: daemon).resolve(reference, for: caller)
             } catch let failure as ErrorReply {
-                throw invalid(failure.message)
+                // Another user's model is a denial, with its own exit status in glarectl; a model
+                // that is missing or not a model makes the spec invalid.
+                guard failure.code == .denied else { throw invalid(failure.message) }
+                throw failure
             }
         } else {
             spec.modelPath = nil

@@ -148,7 +148,7 @@ struct DaemonAuthorizationTests {
             Issue.record("a stranger used another user's model")
             return
         }
-        #expect(code == .invalidSpec)
+        #expect(code == .denied)
     }
 
     @Test func usersDaemon_refusesOtherUidsAtConnect() throws {
