@@ -65,7 +65,7 @@ extension EndToEnd {
             }
 
             // Another user may not administer the daemon.
-            for arguments in [["drain"], ["resume"], ["set-parallelism", "train", "2"]] {
+            for arguments in [["drain"], ["resume"], ["set-parallelism", "train", "2"], ["shutdown"]] {
                 let result = try harness.ctl(arguments, as: other)
                 #expect(result.status == ExitStatus.denied.rawValue, "\(result)")
                 #expect(result.errorOutput.contains("admin"), "unclear denial: \(result)")
@@ -123,7 +123,8 @@ extension EndToEnd {
             let denials = daemonLog.split(separator: "\n").filter {
                 $0.contains("request denied") && $0.contains("GLARE_UID=\(other.uid)")
             }
-            let operations = deniedCommands.map(\.operation) + ["drain", "resume", "setParallelism", "cancel"]
+            let operations =
+                deniedCommands.map(\.operation) + ["drain", "resume", "setParallelism", "shutdown", "cancel"]
             for operation in Set(operations) {
                 #expect(
                     denials.contains { $0.contains("GLARE_OPERATION=\(operation)") },
@@ -373,8 +374,10 @@ extension EndToEnd {
                 toFile: files.rootOnly, atomically: true, encoding: .utf8)
             try setMode(0o600, of: files.rootOnly)
 
+            // A root glared opens its socket to every local user itself; authorisation is per request.
             try harness.start(extraArguments: ["--config", configuration.path])
-            try setMode(0o666, of: harness.socketPath)
+            let socketStatus = try fileStatus(harness.socketPath)
+            #expect(socketStatus.st_mode & 0o777 == 0o666, "system socket mode \(octal(socketStatus.st_mode))")
             return files
         }
 
