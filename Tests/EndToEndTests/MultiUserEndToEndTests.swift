@@ -37,6 +37,10 @@ extension EndToEnd {
                 #expect(status.st_mode & 0o077 == 0, "\(file) is open to others: \(octal(status.st_mode))")
             }
 
+            // The owner's landmark cache is theirs and closed too.
+            let cacheStatus = try fileStatus(harness.stateDirectory.appendingPathComponent("cache/\(owner.uid)").path)
+            #expect(cacheStatus.st_uid == owner.uid && cacheStatus.st_mode & 0o777 == 0o700, "\(cacheStatus)")
+
             // The owner reads the log and the results through the socket.
             let ownerLog = try harness.ctl(["logs", String(id)], as: owner)
             #expect(ownerLog.status == 0 && !ownerLog.output.isEmpty, "\(ownerLog)")
@@ -210,6 +214,35 @@ extension EndToEnd {
             try #require(spans.count == 2, "\(jobs)")
             let ordered = spans.sorted { $0.0 < $1.0 }
             #expect(ordered[0].1 <= ordered[1].0, "the first user's jobs overlapped: \(ordered)")
+        }
+
+        @Test func systemDaemon_adminGroupChangedAndReloaded_revokesAdminRightsAtOnce() throws {
+            let accounts = try TestAccounts()
+            defer { expectRemoved(accounts) }
+            let harness = try DaemonHarness()
+            defer { harness.stop() }
+            _ = try startSystemDaemon(harness, accounts: accounts)
+            let admin = accounts.admin
+
+            let drain = try harness.ctl(["drain"], as: admin)
+            #expect(drain.status == 0, "\(drain)")
+
+            // Another group becomes the admin group: the former admin is an ordinary user after SIGHUP.
+            let configuration = harness.directory.appendingPathComponent("glared.conf")
+            try "admin_group = glaretest_nobody_\(UInt32.random(in: 0...UInt32.max))\n".write(
+                to: configuration, atomically: true, encoding: .utf8)
+            let pid = try #require(harness.daemonProcessIdentifier)
+            #expect(kill(pid, SIGHUP) == 0)
+            var resume = try harness.ctl(["resume"], as: admin)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while resume.status == 0 && ContinuousClock.now < deadline {
+                // Undo the resume that still went through, and look again once the reload is done.
+                _ = try harness.ctl(["drain"])
+                Thread.sleep(forTimeInterval: 0.2)
+                resume = try harness.ctl(["resume"], as: admin)
+            }
+            #expect(resume.status == ExitStatus.denied.rawValue, "\(resume)\n\(harness.daemonLog())")
+            #expect(try status(harness).draining == true)
         }
 
         @Test func systemDaemon_runningWorker_hasItsOwnersIdentityAndNothingMore() throws {
