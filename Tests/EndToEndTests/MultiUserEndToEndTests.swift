@@ -318,6 +318,13 @@ extension EndToEnd {
             #expect(fetch.status != 0 && !fetch.output.contains("secret"), "\(fetch)")
             let log = try harness.ctl(["logs", String(id)], as: owner)
             #expect(log.status != 0 && !log.output.contains("x_0"), "root's file read through a link: \(log)")
+
+            // Removing the job deletes the links, never what they point to.
+            let remove = try harness.ctl(["remove", String(id)], as: owner)
+            #expect(remove.status == 0, "\(remove)")
+            #expect(!FileManager.default.fileExists(atPath: jobDirectory), "the job directory is still there")
+            #expect(FileManager.default.fileExists(atPath: hidden.appendingPathComponent(secretName).path))
+            #expect(FileManager.default.fileExists(atPath: data.rootOnly))
         }
 
         @Test func userDaemon_refusesAnotherUid_atConnect() throws {
