@@ -29,6 +29,7 @@ public final class EmbeddedGraphConvolution: Layer {
     private let gradientSum: Tensor
     private let embeddingProduct: Tensor
     private let output = Tensor(shape: [0])
+    private var threads = 1
     private let inputGradient = Tensor(shape: [0])
     private let inputGradientBeforeAggregation = Tensor(shape: [0])
 
@@ -64,11 +65,12 @@ public final class EmbeddedGraphConvolution: Layer {
 
     /// `Y_b = (Â X_b) W_x + (Â E W_e + b)`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        threads = context.threads
         precondition(input.shape.count == 3 && input.shape[1] == nodes && input.shape[2] == inputFeatures)
         let batch = input.shape[0]
         let features = outputFeatures
         aggregatedInput.resize(input.shape)
-        adjacency.apply(to: input.pointer, into: aggregatedInput.pointer, batch: batch, features: inputFeatures)
+        adjacency.apply(to: input.pointer, into: aggregatedInput.pointer, batch: batch, features: inputFeatures, threads: threads)
 
         // The shared term Â E W_e + b, once a batch, in the first `nodes` rows of the output.
         adjacency.apply(to: embedding.value.pointer, into: aggregatedEmbedding.pointer, batch: 1, features: embeddingSize)

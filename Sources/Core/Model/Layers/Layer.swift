@@ -28,11 +28,14 @@ public struct LayerContext {
     public var training: Bool
     /// The random source for dropout masks.
     public var generator: SeededGenerator
+    /// Threads the layers' own loops may use (OpenBLAS has its own setting, `ComputeThreads`).
+    public var threads: Int
 
-    /// Creates a context.
-    public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0)) {
+    /// Creates a context; `threads` defaults to `ComputeThreads.count`.
+    public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0), threads: Int? = nil) {
         self.training = training
         self.generator = generator
+        self.threads = threads ?? ComputeThreads.count
     }
 }
 
