@@ -119,6 +119,12 @@ public final class GraphConvolutionBlock: Layer {
         }
         let target = output.pointer
         let masked = context.training && dropoutProbability > 0
+        if masked && features % Vector.width == 0 {
+            affineReLUWithDropout(
+                source: source, target: target, rows: rows, features: features, multiplier: multiplier, offset: offset,
+                generator: &context.generator)
+            return output
+        }
         Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { _, range in
             let zero = SIMD8<Float>(repeating: 0)
             for row in range {
@@ -142,6 +148,42 @@ public final class GraphConvolutionBlock: Layer {
         return output
     }
 
+    /// `max(x * multiplier + offset, 0) * mask` in one pass, for widths that are a multiple of 8;
+    /// the mask is the one `applyDropout` draws (element `e` from 16 bits of call `e / 4`).
+    private func affineReLUWithDropout(
+        source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>, rows: Int, features: Int,
+        multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>, generator: inout SeededGenerator
+    ) {
+        let threshold = UInt64((dropoutProbability * 65536).rounded())
+        let keptScale = 1 / (1 - dropoutProbability)
+        let startState = generator.state
+        let callsPerRow = features / 4
+        Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { _, range in
+            var chunkGenerator = SeededGenerator(
+                seed: startState &+ UInt64(range.lowerBound * callsPerRow) &* Self.splitMixStep)
+            let zero = SIMD8<Float>(repeating: 0)
+            for row in range {
+                let values = source + row * features
+                let result = target + row * features
+                var feature = 0
+                while feature < features {
+                    let first = chunkGenerator.next()
+                    let second = chunkGenerator.next()
+                    var mask = SIMD8<Float>(repeating: 0)
+                    for lane in 0..<4 {
+                        mask[lane] = (first >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
+                        mask[lane + 4] = (second >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
+                    }
+                    let affine =
+                        Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
+                    Vector.store(affine.replacing(with: zero, where: affine .< zero) * mask, result, feature)
+                    feature += Vector.width
+                }
+            }
+        }
+        generator.state = startState &+ UInt64(rows * callsPerRow) &* Self.splitMixStep
+    }
+
     /// Zeroes elements with probability `p` and scales the rest by `1 / (1 - p)`, drawing 16 bits an
     /// element exactly as `Dropout` does: element `e` uses 16 bits of the generator's call `e / 4`.
     /// SplitMix64's state moves by a fixed step a call, so a chunk starting at call `k` starts its own
@@ -156,7 +198,14 @@ public final class GraphConvolutionBlock: Layer {
             for call in range {
                 var bits = chunkGenerator.next()
                 let first = call * 4
-                for index in first..<min(first + 4, count) {
+                if first + 4 <= count {
+                    values[first] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
+                    values[first + 1] *= (bits >> 16 & 0xFFFF) >= threshold ? keptScale : 0
+                    values[first + 2] *= (bits >> 32 & 0xFFFF) >= threshold ? keptScale : 0
+                    values[first + 3] *= (bits >> 48) >= threshold ? keptScale : 0
+                    continue
+                }
+                for index in first..<count {
                     values[index] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
                     bits >>= 16
                 }
