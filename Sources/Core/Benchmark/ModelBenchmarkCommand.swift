@@ -106,7 +106,8 @@ public struct ModelBenchmarkCommand {
                 else { continue }
                 emit(
                     String(
-                        format: "ratio   batch %5d  train %.2fx peer's best (%.1f/s)   infer %.2fx peer's best (%.1f/s)",
+                        format:
+                            "ratio   batch %5d  train %.2fx peer's best (%.1f/s)   infer %.2fx peer's best (%.1f/s)",
                         result.batchSize, result.training.samplesPerSecond / bestTraining, bestTraining,
                         result.inference.samplesPerSecond / bestInference, bestInference))
             }

@@ -62,12 +62,14 @@ struct LayerGradientTests {
     }
 
     @Test func regionPooling_gradientsMatchFiniteDifferences() throws {
-        try checker.checkLayer(RegionPooling(partition: .regions), input: GradientChecker.randomTensor([2, 68, 3], seed: 12))
+        try checker.checkLayer(
+            RegionPooling(partition: .regions), input: GradientChecker.randomTensor([2, 68, 3], seed: 12))
     }
 
     @Test func positionalEmbedding_gradientsMatchFiniteDifferences() throws {
         var generator = Core.SeededGenerator(seed: 13)
-        let layer = PositionalEmbedding(name: "pos", nodes: 9, inputFeatures: 3, embeddingSize: 2, generator: &generator)
+        let layer = PositionalEmbedding(
+            name: "pos", nodes: 9, inputFeatures: 3, embeddingSize: 2, generator: &generator)
         try checker.checkLayer(layer, input: GradientChecker.randomTensor([3, 9, 3], seed: 14))
     }
 
@@ -87,7 +89,8 @@ struct LayerGradientTests {
         let convolution = GraphConvolution(
             name: "gcn", inputFeatures: 5, outputFeatures: 8, normalizedAdjacency: adjacency, generator: &generator)
         let block = GraphConvolutionBlock(
-            convolution: convolution, normalization: BatchNormalization(name: "bn", features: 8), dropoutProbability: 0.3)
+            convolution: convolution, normalization: BatchNormalization(name: "bn", features: 8),
+            dropoutProbability: 0.3)
         var fine = checker
         fine.step = 1e-3
         fine.absoluteTolerance = 5e-3

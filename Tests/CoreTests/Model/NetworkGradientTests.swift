@@ -63,7 +63,8 @@ struct NetworkGradientTests {
         expectAllClose(results[0].logits, results[1].logits, tolerance: 1e-4, "fused vs separate logits")
         #expect(fused.parameters.map(\.name) == separate.parameters.map(\.name))
         for (index, name) in fused.parameters.map(\.name).enumerated() {
-            expectAllClose(results[0].gradients[index], results[1].gradients[index], tolerance: 1e-4, "gradient of \(name)")
+            expectAllClose(
+                results[0].gradients[index], results[1].gradients[index], tolerance: 1e-4, "gradient of \(name)")
         }
     }
 

@@ -62,7 +62,8 @@ public final class GraphConvolution: Layer {
         output.resize([batch, nodes, outputFeatures])
         if aggregatesFirst {
             intermediate.resize(input.shape)
-            adjacency.apply(to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures, threads: threads)
+            adjacency.apply(
+                to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures, threads: threads)
             TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: rows, columns: outputFeatures)
             try BLAS.multiply(
                 .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
@@ -100,11 +101,13 @@ public final class GraphConvolution: Layer {
                 leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
                 columns: inputFeatures, inner: outputFeatures)
             transposedOperator.apply(
-                to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures, threads: threads)
+                to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures,
+                threads: threads)
         } else {
             intermediateGradient.resize(outputGradient.shape)
             transposedOperator.apply(
-                to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures, threads: threads)
+                to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures,
+                threads: threads)
             try BLAS.multiply(
                 .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
                 leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,

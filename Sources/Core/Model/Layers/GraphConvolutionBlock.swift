@@ -259,7 +259,8 @@ public final class GraphConvolutionBlock: Layer {
                     let value = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
                     Vector.store(value, pre, feature)
                     Vector.store(Vector.load(sumGradient, feature) + value, sumGradient, feature)
-                    let hat = (Vector.load(inputs, feature) - Vector.load(mean, feature)) * Vector.load(inverse, feature)
+                    let hat =
+                        (Vector.load(inputs, feature) - Vector.load(mean, feature)) * Vector.load(inverse, feature)
                     Vector.store(Vector.load(sumGradientTimesHat, feature) + value * hat, sumGradientTimesHat, feature)
                     feature += Vector.width
                 }
@@ -290,7 +291,8 @@ public final class GraphConvolutionBlock: Layer {
                 let hatMean = sumGradientTimesHat[feature] / count
                 a[feature] = factor
                 b[feature] = -factor * hatMean * inverse[feature]
-                c[feature] = -factor * sumGradient[feature] / count + factor * hatMean * inverse[feature] * mean[feature]
+                c[feature] =
+                    -factor * sumGradient[feature] / count + factor * hatMean * inverse[feature] * mean[feature]
             } else {
                 a[feature] = factor
                 b[feature] = 0

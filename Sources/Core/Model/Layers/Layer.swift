@@ -42,7 +42,9 @@ public struct LayerContext {
 /// Small loops over tensors that several layers share.
 enum TensorLoops {
     /// `sums[f] = sum over rows of matrix[row, f]`, for a `rows x columns` row-major matrix.
-    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    static func columnSums(
+        _ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
+    ) {
         sums.update(repeating: 0, count: columns)
         for row in 0..<rows {
             let source = matrix + row * columns
@@ -64,7 +66,9 @@ enum TensorLoops {
     }
 
     /// Fills `rows` rows of `matrix` with `row`.
-    static func broadcast(_ row: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    static func broadcast(
+        _ row: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int
+    ) {
         for index in 0..<rows { (matrix + index * columns).update(from: row, count: columns) }
     }
 }
