@@ -97,6 +97,25 @@ struct LayerGradientTests {
         try fine.checkLayer(block, input: GradientChecker.randomTensor([3, 9, 5], seed: 16))
     }
 
+    @Test func readout_gradientsOfEveryPartMatchFiniteDifferences() throws {
+        let readout = Readout()
+        let parts = [
+            GradientChecker.randomTensor([3, 1, 4], seed: 23), GradientChecker.randomTensor([3, 9, 2], seed: 24),
+            GradientChecker.randomTensor([3, 1, 5], seed: 25),
+        ]
+        let output = readout.forward(parts)
+        #expect(output.shape == [3, 4 + 18 + 5])
+        let weights = GradientChecker.randomTensor(output.shape, seed: 26)
+        let gradients = readout.backward(weights).map(\.values)
+        func loss() -> Double {
+            let output = readout.forward(parts)
+            return (0..<output.count).reduce(0) { $0 + Double(output[$1]) * Double(weights[$1]) }
+        }
+        for (index, part) in parts.enumerated() {
+            checker.check("part \(index)", tensor: part, analytic: gradients[index], loss: loss)
+        }
+    }
+
     @Test func softmaxCrossEntropy_withClassWeights_gradientMatchesFiniteDifferences() throws {
         let loss = SoftmaxCrossEntropy(classWeights: [1, 2, 0.5, 1])
         let logits = GradientChecker.randomTensor([5, 4], seed: 17)
