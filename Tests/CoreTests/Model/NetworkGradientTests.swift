@@ -94,6 +94,16 @@ struct NetworkGradientTests {
         }
     }
 
+    @Test func predictorOnTwoThreads_givesBitIdenticalLogits() throws {
+        var generator = Core.SeededGenerator(seed: 51)
+        let network = try GlareNetwork(
+            configuration: Self.smallConfiguration(activation: .relu), classCount: 3, generator: &generator)
+        let input = GradientChecker.randomTensor([100, 68, 3], seed: 52)
+        let one = try GlarePredictor(network: network, threads: 1).logits(for: input).values
+        let two = try GlarePredictor(network: network, threads: 2).logits(for: input).values
+        #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
+    }
+
     @Test func peerReference_hasThePeersReadoutWidthAndLayers() throws {
         let configuration = ModelConfiguration.peerReference
         #expect(configuration.readoutWidth == 64 + 9 * 128 + 128)
