@@ -27,6 +27,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I/usr/include/libpng16"])],
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("exif")]
         ),
+        // libdlib.so (Debian 19.24) records its own needs (png16, jpeg, z, blas, lapack, stdc++) as DT_NEEDED;
+        // pkg-config's `dlib-1` adds nothing glare lacks (no gif, no X11: dlib is built without GUI support).
+        // OpenBLAS is named because dlib's headers, compiled into face.cpp, call cblas_dgemm; LAPACK and libm
+        // because dlib's matrix code may reach them too.
         .target(
             name: "CGlareFace",
             cxxSettings: [.unsafeFlags(["-O2", "-std=c++17"])],

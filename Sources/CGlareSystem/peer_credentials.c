@@ -1,5 +1,6 @@
 #include "glare_system.h"
 
+#include <stddef.h>
 #include <sys/socket.h>
 
 int glare_get_peer_credentials(int socket_fd, glare_peer_credentials *out) {
@@ -12,4 +13,8 @@ int glare_get_peer_credentials(int socket_fd, glare_peer_credentials *out) {
     out->uid = credentials.uid;
     out->gid = credentials.gid;
     return 0;
+}
+
+int glare_accept_cloexec(int listening_fd) {
+    return accept4(listening_fd, NULL, NULL, SOCK_CLOEXEC);
 }

@@ -1,15 +1,23 @@
 import Core
 import Foundation
 
-// glare-bench: thin command line over Core's benchmarks.
+// glare-bench: thin command line over the benchmarks.
+let usage = """
+    usage: glare-bench model [--threads 1,2] [--batch-sizes 64,256,1024] [--no-peer]
+           glare-bench landmarks [--rounds N] [--side 512]
+
+    """
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.first == "model" else {
-    FileHandle.standardError.write(
-        Data("usage: glare-bench model [--threads 1,2] [--batch-sizes 64,256,1024] [--no-peer]\n".utf8))
-    exit(2)
-}
 do {
-    try ModelBenchmarkCommand(arguments: Array(arguments.dropFirst())).run()
+    switch arguments.first {
+    case "model":
+        try ModelBenchmarkCommand(arguments: Array(arguments.dropFirst())).run()
+    case "landmarks":
+        try LandmarkBenchmark(arguments: Array(arguments.dropFirst())).run()
+    default:
+        FileHandle.standardError.write(Data(usage.utf8))
+        exit(2)
+    }
 } catch {
     FileHandle.standardError.write(Data("glare-bench: \(error)\n".utf8))
     exit(1)

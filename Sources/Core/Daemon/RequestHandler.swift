@@ -1,0 +1,229 @@
+import Foundation
+
+/// Carries out one caller's requests against the daemon and writes the replies.
+///
+/// Anyone may submit, list, show, status and see models; a job's log, results, cancel, retry and
+/// remove need its owner or an admin; drain, resume, setParallelism and shutdown need an admin.
+/// Each denial is answered with `denied` and logged with the uid and the operation.
+struct RequestHandler {
+    let daemon: Daemon
+    let caller: Caller
+    let session: ConnectionSession
+
+    var store: JobStore { daemon.store }
+
+    /// Handles `request`; returns false when the connection must close afterwards.
+    func handle(_ request: Request) throws -> Bool {
+        let reply: Reply
+        do {
+            switch request {
+            case .logs(let id, let follow, let fromOffset):
+                try streamLog(id: id, follow: follow, fromOffset: fromOffset)
+                return true
+            case .fetchFile(let id, let name, let offset):
+                try streamResultFile(id: id, name: name, offset: offset)
+                return true
+            case .shutdown:
+                try requireAdmin(request)
+                try session.send(.ok)
+                daemon.log.notice("shutdown requested", ["GLARE_USER": caller.name, "GLARE_UID": String(caller.uid)])
+                let daemon = self.daemon
+                daemon.startThread(named: "glare-shutdown") { daemon.stop() }
+                return true
+            default:
+                reply = try answer(request)
+            }
+        } catch let failure as ErrorReply {
+            reply = .error(failure)
+        } catch let failure as StoreError {
+            reply = .error(ErrorReply(failure))
+        } catch is StreamAbort {
+            return false
+        } catch let lost as ConnectionLost {
+            throw lost
+        } catch {
+            // Anything else (a file that cannot be read, a reply too large to frame) is this
+            // request's failure: the caller hears why and the connection stays.
+            daemon.log.warning(
+                "request failed",
+                ["GLARE_OPERATION": request.operation, "GLARE_UID": String(caller.uid), "GLARE_ERROR": "\(error)"])
+            reply = .error(code: .internal, message: "\(request.operation) failed: \(error)")
+        }
+        try session.send(reply)
+        return true
+    }
+
+    /// The one reply of a request that is not a stream.
+    private func answer(_ request: Request) throws -> Reply {
+        switch request {
+        case .submit(let spec, let priority, let after):
+            return .submitted(try submit(spec: spec, priority: priority, after: after))
+        case .list(let all):
+            return .jobs(try fittingOneFrame(try store.list(includeFinished: all).map(caller.view)))
+        case .show(let id):
+            return .job(caller.view(try job(id)))
+        case .cancel(let ids):
+            return .batch(ids.map { cancel(id: $0) })
+        case .wait(let ids):
+            return .batch(try wait(ids: ids))
+        case .retry(let id):
+            let original = try managedJob(id, operation: "retry")
+            let job = try store.retry(id: original.id)
+            daemon.log.info(
+                "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
+            daemon.schedulerWake.notify()
+            return .submitted(job)
+        case .remove(let id):
+            let job = try managedJob(id, operation: "remove")
+            try store.remove(id: job.id)
+            do {
+                try daemon.files.removeDirectory(of: job.id)
+            } catch {
+                daemon.log.warning(
+                    "cannot delete a removed job's directory", ["GLARE_JOB": String(id), "GLARE_ERROR": "\(error)"])
+            }
+            daemon.jobChanges.notify()
+            return .ok
+        case .result(let id):
+            return .files(try resultFiles(of: try managedJob(id, operation: "read the results of")))
+        case .models:
+            return .models(try ModelCatalog(daemon: daemon).models(visibleTo: caller))
+        case .drain:
+            try requireAdmin(request)
+            daemon.setDraining(true)
+            return .ok
+        case .resume:
+            try requireAdmin(request)
+            daemon.setDraining(false)
+            return .ok
+        case .setParallelism(let group, let count):
+            try requireAdmin(request)
+            guard count >= 0, !group.isEmpty else {
+                throw ErrorReply(code: .badRequest, message: "parallelism needs a group and a count of 0 or more")
+            }
+            daemon.setParallelism(group: group, count: count)
+            return .status(try daemon.statusReport())
+        case .status:
+            return .status(try daemon.statusReport())
+        case .logs, .fetchFile, .shutdown:
+            throw ErrorReply(code: .internal, message: "\(request.operation) is a stream")
+        }
+    }
+
+    /// The jobs, less the oldest final ones when all of them would not fit in one frame.
+    ///
+    /// TODO(protocol): a `list` with paging (`after`, `limit`) so a long history can be read whole;
+    /// until then the oldest finished jobs are left out of a reply that would exceed the frame limit.
+    private func fittingOneFrame(_ jobs: [JobRecord]) throws -> [JobRecord] {
+        var jobs = jobs
+        let encoder = FrameEncoder()
+        while true {
+            do {
+                _ = try encoder.encode(Reply.jobs(jobs))
+                return jobs
+            } catch .frameTooLarge {
+                let finished = jobs.indices.filter { jobs[$0].state.isFinal }
+                guard !finished.isEmpty else {
+                    throw ErrorReply(code: .internal, message: "too many waiting jobs to list in one reply")
+                }
+                let dropped = Set(finished.prefix(max(1, finished.count / 4)))
+                jobs = jobs.indices.filter { !dropped.contains($0) }.map { jobs[$0] }
+            } catch {
+                throw ErrorReply(code: .internal, message: "\(error)")
+            }
+        }
+    }
+
+    /// Validates, stores and announces a new job.
+    private func submit(spec: JobSpec, priority: Int, after: [Int64]) throws -> JobRecord {
+        if daemon.runtime.withLock({ $0.stopping }) {
+            throw ErrorReply(code: .busy, message: "glared is stopping; submit again when it is back")
+        }
+        let validated = try SpecValidator(daemon: daemon, caller: caller).validate(spec)
+        let job = try store.submit(
+            spec: validated, owner: caller.uid, ownerName: caller.name, priority: priority, dependencies: after,
+            limits: daemon.configuration.schedulingLimits)
+        daemon.log.info(
+            "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_KIND": spec.kind.rawValue])
+        daemon.jobChanges.notify()
+        daemon.schedulerWake.notify()
+        return job
+    }
+
+    /// Cancels one job: waiting ones at once, running ones through their worker.
+    private func cancel(id: Int64) -> BatchItem {
+        do {
+            let job = try managedJob(id, operation: "cancel")
+            let changed = try store.cancel(id: job.id)
+            if changed.state == .running { daemon.stopWorker(jobId: id, reason: .cancel) }
+            daemon.log.info("job cancelled", ["GLARE_JOB": String(id), "GLARE_USER": caller.name])
+            daemon.jobChanges.notify()
+            return BatchItem(id: id, job: changed)
+        } catch let failure as ErrorReply {
+            return BatchItem(id: id, error: failure)
+        } catch let failure as StoreError {
+            return BatchItem(id: id, error: ErrorReply(failure))
+        } catch {
+            return BatchItem(id: id, error: ErrorReply(code: .internal, message: "\(error)"))
+        }
+    }
+
+    /// Blocks until every job is final (or the client left), then reports each.
+    private func wait(ids: [Int64]) throws -> [BatchItem] {
+        while true {
+            let seen = daemon.jobChanges.current
+            var items: [BatchItem] = []
+            var allFinal = true
+            for id in ids {
+                if let job = try store.job(id: id) {
+                    allFinal = allFinal && job.state.isFinal
+                    items.append(BatchItem(id: id, job: caller.view(job)))
+                } else {
+                    items.append(BatchItem(id: id, error: ErrorReply(code: .notFound, message: "no job \(id)")))
+                }
+            }
+            if allFinal { return items }
+            // A client that gave up shows as a readable (closed) socket; stop waiting for it.
+            if try session.socket.waitUntilReadable(timeout: 0) { throw StreamAbort() }
+            daemon.jobChanges.wait(after: seen, timeout: 0.5)
+        }
+    }
+
+    /// The job, or `not_found`.
+    func job(_ id: Int64) throws -> JobRecord {
+        guard let job = try store.job(id: id) else { throw StoreError.notFound(id: id) }
+        return job
+    }
+
+    /// The job, when the caller owns it or is an admin; otherwise `denied`, logged.
+    func managedJob(_ id: Int64, operation: String) throws -> JobRecord {
+        let job = try job(id)
+        guard caller.mayManage(job) else {
+            daemon.log.warning(
+                "request denied",
+                [
+                    "GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": operation,
+                    "GLARE_JOB": String(id),
+                ])
+            throw ErrorReply(
+                code: .denied,
+                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(operation) it")
+        }
+        return job
+    }
+
+    /// Passes for admins; otherwise `denied`, logged.
+    private func requireAdmin(_ request: Request) throws {
+        guard caller.isAdmin else {
+            daemon.log.warning(
+                "request denied",
+                ["GLARE_UID": String(caller.uid), "GLARE_USER": caller.name, "GLARE_OPERATION": request.operation])
+            throw ErrorReply(
+                code: .denied,
+                message: "\(request.operation) is for admins (root or members of \(daemon.configuration.adminGroup))")
+        }
+    }
+}
+
+/// Thrown when a streaming or waiting client went away: the connection closes without a reply.
+struct StreamAbort: Error {}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The files an inference job reads, from the paths the user gave.
+///
+/// A folder is walked at any depth for `.jpg`, `.jpeg` and `.png` images and `.csv` landmark files
+/// (other files in a folder are passed over); a file named directly is read whatever its
+/// extension (`.csv` as landmarks, anything else as an image), so a mislabelled file gets its own
+/// error row. A path that does not exist, and a folder without such files, becomes an error row. Each file is read once, in the
+/// order given, folders in name order.
+struct InferInputs {
+    /// A file to read.
+    enum Item: Equatable {
+        /// An image.
+        case image(URL)
+        /// A landmark CSV in OpenFace's format, without a label.
+        case landmarkFile(URL)
+        /// A path that cannot be read, with the reason.
+        case missing(path: String, reason: String)
+
+        /// The path the output names.
+        var path: String {
+            switch self {
+            case .image(let url), .landmarkFile(let url): return url.path
+            case .missing(let path, _): return path
+            }
+        }
+    }
+
+    /// The files, in order.
+    var items: [Item] = []
+
+    /// Expands `paths`.
+    init(paths: [String]) {
+        var seen = Set<String>()
+        for path in paths {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            if DatasetPaths.isFolder(url) {
+                do {
+                    let files = try Self.files(under: url)
+                    if files.isEmpty {
+                        items.append(
+                            .missing(path: url.path, reason: "no .jpg, .jpeg, .png or .csv files in this folder"))
+                    }
+                    for file in files where seen.insert(file.path).inserted {
+                        items.append(Self.item(for: file))
+                    }
+                } catch {
+                    items.append(.missing(path: url.path, reason: "\(error)"))
+                }
+            } else if FileManager.default.fileExists(atPath: url.path) {
+                if seen.insert(url.path).inserted { items.append(Self.item(for: url)) }
+            } else {
+                items.append(.missing(path: url.path, reason: "no such file or folder"))
+            }
+        }
+    }
+
+    private static func item(for url: URL) -> Item {
+        url.pathExtension.lowercased() == "csv" ? .landmarkFile(url) : .image(url)
+    }
+
+    private static func files(under folder: URL) throws -> [URL] {
+        var found: [URL] = []
+        for entry in try DatasetPaths.sortedContents(of: folder) {
+            if DatasetPaths.isFolder(entry) {
+                found += try files(under: entry)
+            } else if DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv" {
+                found.append(entry)
+            }
+        }
+        return found
+    }
+}

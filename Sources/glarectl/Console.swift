@@ -1,0 +1,50 @@
+import Core
+import Foundation
+import Glibc
+
+/// Writes to standard output and standard error without buffering surprises.
+///
+/// A reader that went away (`glarectl logs -f | head`) ends glarectl quietly with success,
+/// the way other command-line tools behave when their pipe closes.
+enum Console {
+    /// Whether standard error is a terminal, so a progress line can be rewritten in place.
+    static let errorIsTerminal = isatty(STDERR_FILENO) == 1
+
+    /// The terminal's width for the progress line.
+    // TODO(terminal-width): ask the terminal (ioctl TIOCGWINSZ needs a C shim, ioctl being variadic);
+    // until then $COLUMNS, which shells set but do not export, or 80.
+    static var terminalWidth: Int {
+        Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+    }
+
+    /// Writes `text` to standard output.
+    static func out(_ text: String) { write(Array(text.utf8), to: STDOUT_FILENO) }
+
+    /// Writes bytes to standard output as they are.
+    static func out(bytes: Data) { write(Array(bytes), to: STDOUT_FILENO) }
+
+    /// Writes `text` to standard error.
+    static func error(_ text: String) { write(Array(text.utf8), to: STDERR_FILENO) }
+
+    /// Writes a message for people to standard error, prefixed with the program's name.
+    static func message(_ text: String) { error("glarectl: \(text)\n") }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes {
+                Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written)
+            }
+            if count >= 0 {
+                written += count
+            } else if errno == EINTR {
+                continue
+            } else if errno == EPIPE {
+                exit(ExitStatus.success.rawValue)
+            } else {
+                // Nowhere left to report the failure: the stream for reports is the one failing.
+                exit(ExitStatus.daemonError.rawValue)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite("Client output")
+struct ClientOutputTests {
+    static let event = ProgressEvent(
+        phase: "epoch", time: 1_700_000_100, done: 3, total: 10,
+        metrics: ["loss": 0.51234, "accuracy": 0.8125, "validation_accuracy": 0.79, "eta_seconds": 42.4])
+
+    @Test func progressLine_showsEpochLossAccuraciesAndETA() {
+        #expect(ProgressText.line(ClientOutputTests.event) == "epoch 3/10  loss 0.512  acc 81.2%  val 79.0%  eta 0:42")
+        #expect(ProgressText.compact(ClientOutputTests.event) == "epoch 3/10 loss 0.512")
+        let diverged = ProgressEvent(phase: "epoch", time: 0, done: 1, metrics: ["loss": .nan])
+        #expect(ProgressText.line(diverged) == "epoch 1  loss nan")
+        #expect(ProgressText.line(ProgressEvent(phase: "loading", time: 0, message: "reading")) == "loading  reading")
+    }
+
+    @Test func durations_chooseTheirUnit() {
+        #expect(TimeFormatting.shortDuration(-5) == "0s")
+        #expect(TimeFormatting.shortDuration(59.9) == "59s")
+        #expect(TimeFormatting.shortDuration(61) == "1m")
+        #expect(TimeFormatting.shortDuration(3 * 3600 + 5 * 60) == "3h05m")
+        #expect(TimeFormatting.shortDuration(2 * 86_400 + 4 * 3600) == "2d04h")
+        #expect(TimeFormatting.clock(3723) == "1:02:03")
+        #expect(TimeFormatting.clock(.infinity) == "?")
+        #expect(TimeFormatting.timestamp(0, timeZone: TimeZone(identifier: "UTC")!) == "1970-01-01T00:00:00Z")
+    }
+
+    @Test func table_alignsColumnsAndTrimsTrailingSpace() {
+        let table = TextTable(header: ["ID", "STATE", "NOTE"], rows: [["7", "running", ""], ["12", "queued", "x"]])
+        #expect(table.render() == "ID  STATE    NOTE\n7   running\n12  queued   x\n")
+    }
+
+    @Test func jobTable_andPage_carryTheFieldsUsersNeed() {
+        var job = JobRecord(
+            id: 12, spec: JobSpec(kind: .train, dataset: "builtin:synthetic", epochs: 10), owner: 1000,
+            ownerName: "ada", group: "train", priority: 0, dependencies: [4], state: .failed,
+            createdAt: 1_700_000_000, startedAt: 1_700_000_010, finishedAt: 1_700_000_070,
+            progress: ClientOutputTests.event, reason: "dependency 4 failed")
+        let table = JobText.table([job], now: 1_700_000_090)
+        #expect(table.hasPrefix("ID  OWNER  KIND   GROUP  STATE   AGE  PROGRESS\n"))
+        #expect(table.contains("12  ada    train  train  failed  1m   epoch 3/10 loss 0.512"))
+
+        let page = JobText.page(job)
+        for field in ["id:", "kind:", "state:", "owner:", "group:", "created:", "started:", "finished:", "progress:"] {
+            #expect(page.contains("\n\(field)") || page.hasPrefix(field), "show lacks \(field)")
+        }
+        #expect(page.contains("\nreason:   dependency 4 failed\n"))
+        #expect(JobText.outcome(job) == "job 12 failed: dependency 4 failed")
+        job.summary = ["epochs": 2, "test_accuracy": 0.8125, "loss": .nan]
+        #expect(JobText.page(job).contains("\nsummary:  epochs=2 loss=nan test_accuracy=0.812\n"))
+        job.reason = nil
+        #expect(!JobText.page(job).contains("reason"))
+    }
+
+    @Test func jsonText_isTheWireFormatWithNonFiniteNumbersAsStrings() throws {
+        let text = JSONText.encode(ProgressEvent(phase: "epoch", time: 1, metrics: ["loss": .nan]))
+        #expect(text.contains("\"loss\" : \"nan\""))
+        let decoded = try WireProtocol.makeDecoder().decode(ProgressEvent.self, from: Data(text.utf8))
+        #expect(decoded.metrics["loss"]?.isNaN == true)
+    }
+
+    @Test func exitStatuses_areDistinct_andErrorsMapOntoThem() {
+        #expect(Set(ExitStatus.allCases.map(\.rawValue)).count == ExitStatus.allCases.count)
+        #expect(ExitStatus(ClientError.daemonUnreachable(socketPath: "/x", reason: "")) == .daemonUnreachable)
+        #expect(ExitStatus(ClientError.errorReply(ErrorReply(code: .denied, message: ""))) == .denied)
+        #expect(ExitStatus(ClientError.errorReply(ErrorReply(code: .invalidState, message: ""))) == .daemonError)
+        #expect(ExitStatus(ClientError.protocolError(.malformedJSON(detail: ""))) == .daemonError)
+    }
+}

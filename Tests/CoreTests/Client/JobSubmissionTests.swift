@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite("JobSubmission")
+struct JobSubmissionTests {
+    func submission(_ arguments: [String], in directory: String = "/home/ada/work") throws -> JobSubmission {
+        guard case .run(let parsed) = try GlarectlCommandLine.parser.parse(arguments) else {
+            throw UsageError.invalid("help instead of a command")
+        }
+        return try JobSubmission(parsed, workingDirectory: directory)
+    }
+
+    @Test func train_keepsABuiltinDataset_andReadsEveryField() throws {
+        let job = try submission([
+            "train", "--dataset", "builtin:synthetic?samples=300", "--name", "tiny", "--epochs", "2", "--variant",
+            "regions", "--option", "batch_size=32", "--priority", "5", "--after", "3", "--group", "night",
+        ])
+        #expect(job.spec.kind == .train)
+        #expect(job.spec.dataset == "builtin:synthetic?samples=300")
+        #expect(job.spec.name == "tiny")
+        #expect(job.spec.epochs == 2)
+        #expect(job.spec.variant == "regions")
+        #expect(job.spec.options == ["batch_size": "32"])
+        #expect(job.spec.group == "night")
+        #expect(job.priority == 5)
+        #expect(job.after == [3])
+    }
+
+    @Test func train_makesARelativeDatasetPathAbsolute_keepingItsOptions() throws {
+        let job = try submission(["train", "--dataset", "ferg:../data/FERG?split=0.8"])
+        #expect(job.spec.dataset == "ferg:/home/ada/data/FERG?split=0.8")
+    }
+
+    @Test func infer_makesInputsAbsolute_andKeepsANameOrJobIdAsGiven() throws {
+        let job = try submission(["infer", "--model", "ferg-full", "photos/a.jpg", "/srv/b.png", "./c"])
+        #expect(job.spec.kind == .infer)
+        #expect(job.spec.model == "ferg-full")
+        #expect(job.spec.inputs == ["/home/ada/work/photos/a.jpg", "/srv/b.png", "/home/ada/work/c"])
+        #expect(try submission(["infer", "--model", "17", "x.jpg"]).spec.model == "17")
+    }
+
+    @Test func evaluate_makesAModelPathAbsolute() throws {
+        let job = try submission(["evaluate", "--model", "runs/model.glare", "--dataset", "landmarks:faces.csv"])
+        #expect(job.spec.model == "/home/ada/work/runs/model.glare")
+        #expect(job.spec.dataset == "landmarks:/home/ada/work/faces.csv")
+    }
+
+    @Test func submission_rejectsMissingAndMalformedParts() {
+        #expect(throws: UsageError.missingArgument("--dataset SPEC", command: "train")) {
+            try submission(["train", "--epochs", "3"])
+        }
+        #expect(throws: UsageError.missingArgument("--model MODEL", command: "infer")) {
+            try submission(["infer", "a.jpg"])
+        }
+        #expect(throws: UsageError.self) { try submission(["train", "--dataset", "nokind"]) }
+        #expect(throws: UsageError.self) { try submission(["train", "--dataset", "imagenet:/x"]) }
+        #expect(throws: UsageError.badValue(option: "--option", value: "novalue", expected: "key=value")) {
+            try submission(["extract", "--dataset", "builtin:synthetic", "--option", "novalue"])
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Core
+
+/// The daemon under bad input and load: random frames, many concurrent clients, retention, reload.
+@Suite("Daemon robustness")
+struct DaemonRobustnessTests {
+    @Test func seededFuzz_randomFramesNeverStopTheDaemon() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        // Nothing runs: a fuzzed submit that happens to be valid must not start work.
+        configuration.defaultParallelism = 0
+        configuration.parallelism = ["train": 0, "infer": 0]
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        var generator = SeededGenerator(seed: 20_251_204)
+        let requestSamples: [Data] = try [
+            Request.status, .list(all: true), .show(id: 1), .cancel(ids: [1, 2]), .models,
+            .submit(spec: JobSpec(kind: .extract, dataset: "builtin:synthetic"), priority: 0, after: []),
+        ].map { try FrameEncoder().encode($0) }
+
+        var frames = 0
+        for session in 0..<1000 {
+            let client = try harness.client()
+            for _ in 0..<20 {
+                frames += 1
+                var bytes: Data
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0:
+                    // Random bytes with a plausible length prefix.
+                    let count = Int.random(in: 0..<64, using: &generator)
+                    bytes = Data([0, 0, 0, UInt8(count)])
+                    bytes += Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                case 1:
+                    // A valid request with some bytes flipped.
+                    bytes = requestSamples.randomElement(using: &generator)!
+                    for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                        let index = Int.random(in: 4..<bytes.count, using: &generator)
+                        bytes[index] = UInt8.random(in: 0...255, using: &generator)
+                    }
+                case 2:
+                    // A huge declared length.
+                    bytes = Data([0xff, UInt8.random(in: 0...255, using: &generator), 0, 0])
+                default:
+                    bytes = requestSamples.randomElement(using: &generator)!
+                }
+                do {
+                    try client.sendRaw(bytes)
+                    _ = try client.readFrame()
+                } catch {
+                    break  // the daemon closed this connection, as it may
+                }
+            }
+            client.connection.close()
+            if session % 100 == 0 {
+                guard case .status = try harness.client().request(.status) else {
+                    Issue.record("the daemon stopped answering after \(frames) frames")
+                    return
+                }
+            }
+        }
+        guard case .status = try harness.client().request(.status) else {
+            Issue.record("the daemon stopped answering after \(frames) frames")
+            return
+        }
+        // Each session sends until the daemon closes it, so at least one frame each.
+        #expect(frames >= 1000)
+        print("fuzzed the daemon with \(frames) frames in 1000 connections")
+    }
+
+    @Test func concurrentSubmissions_fromTwentyClients_storeEveryJobOnce() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.defaultParallelism = 0
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        let failures = ThreadSafeList<String>()
+        let ids = ThreadSafeList<Int64>()
+
+        runOnThreads(count: 20) { thread in
+            do {
+                let client = try harness.client()
+                for index in 0..<50 {
+                    let spec = JobSpec(kind: .extract, dataset: "builtin:synthetic", name: "t\(thread)-\(index)")
+                    switch try client.request(.submit(spec: spec, priority: 0, after: [])) {
+                    case .submitted(let job): ids.append(job.id)
+                    case let other: failures.append("\(other)")
+                    }
+                }
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        #expect(failures.elements.isEmpty, "\(failures.elements.prefix(3))")
+        #expect(Set(ids.elements).count == 1000)
+        let stored = try harness.daemon.store.list(includeFinished: true)
+        #expect(stored.count == 1000)
+        #expect(Set(stored.compactMap(\.spec.name)).count == 1000)
+    }
+
+    @Test func retention_removesOldFinishedJobsAndTheirDirectories() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.retentionCount = 1
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        try harness.script("quick", "echo done")
+        let client = try harness.client()
+        let first = try client.submit(name: "quick")
+        #expect(try harness.eventually { try client.show(first.id).state == .succeeded })
+        let second = try client.submit(name: "quick")
+        #expect(try harness.eventually { try client.show(second.id).state == .succeeded })
+
+        // The sweep runs at most once a minute; let the next pass run now.
+        harness.daemon.runtime.withLock { $0.lastRetentionSweep = 0 }
+        harness.daemon.schedulerWake.notify()
+        let firstDirectory = harness.daemon.files.directory(of: first.id).url.path
+        #expect(
+            try harness.eventually {
+                try harness.daemon.store.job(id: first.id) == nil
+                    && !FileManager.default.fileExists(atPath: firstDirectory)
+            })
+        #expect(try harness.daemon.store.job(id: second.id) != nil)
+    }
+
+    @Test func reload_appliesTheNewFileAndKeepsTheOldOneWhenBad() throws {
+        let directory = URL(fileURLWithPath: "/tmp/glare-reload-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("glared.conf")
+        try "parallelism.train = 1\n".write(to: file, atomically: true, encoding: .utf8)
+
+        let daemon = try Daemon(
+            options: DaemonOptions(
+                stateDirectory: directory.appendingPathComponent("state"),
+                socketPath: directory.appendingPathComponent("s.sock").path,
+                configuration: try DaemonConfiguration.load(path: file.path, required: true),
+                launcher: LocalJobLauncher(workerExecutable: "/bin/false"), log: JournalLog(destination: .discard),
+                configurationFile: (file.path, true), environment: [:], notifiesSystemd: false))
+        try daemon.start()
+        defer { daemon.stop() }
+
+        try "parallelism.train = 3\ngrace_seconds = 5\n".write(to: file, atomically: true, encoding: .utf8)
+        daemon.reload()
+        #expect(daemon.configuration.parallelism["train"] == 3)
+        #expect(daemon.configuration.graceSeconds == 5)
+
+        try "parallelism.train = lots\n".write(to: file, atomically: true, encoding: .utf8)
+        daemon.reload()
+        #expect(daemon.configuration.parallelism["train"] == 3)
+    }
+
+    @Test func list_largerThanOneFrame_leavesOutTheOldestFinishedJobs() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.defaultParallelism = 0
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        // About 2.1 KB a record: 600 of them exceed the 1 MiB frame.
+        let longName = String(repeating: "n", count: 2000)
+        var limits = SchedulingLimits()
+        limits.maxQueuedPerUser = nil
+        for index in 0..<600 {
+            let spec = JobSpec(kind: .extract, dataset: "builtin:synthetic", name: "\(index)-\(longName)")
+            let job = try harness.daemon.store.submit(
+                spec: spec, owner: getuid(), ownerName: "test", priority: 0, dependencies: [], limits: limits)
+            if index < 590 { try harness.daemon.store.cancel(id: job.id) }
+        }
+
+        guard case .jobs(let jobs) = try harness.client().request(.list(all: true)) else {
+            Issue.record("list did not answer with jobs")
+            return
+        }
+        #expect(jobs.count < 600 && jobs.count > 300)
+        #expect(jobs.filter { $0.state == .queued }.count == 10)
+        #expect(jobs.last?.id == 600)
+    }
+
+    @Test func dependency_onFailedJob_failsAtOnceNamingTheParent() throws {
+        let harness = try DaemonHarness()
+        defer { harness.tearDown() }
+        try harness.script("bad", "exit 1")
+        try harness.script("child", "echo never")
+        let client = try harness.client()
+        let parent = try client.submit(name: "bad")
+        let child = try client.submit(name: "child", after: [parent.id])
+        guard case .batch(let items) = try client.request(.wait(ids: [child.id])) else { return }
+        #expect(items.first?.job?.state == .failed)
+        #expect(items.first?.job?.reason == "dependency \(parent.id) failed")
+    }
+}
