@@ -56,7 +56,7 @@ public struct ModelBenchmarkCommand {
         benchmark.repetitionSeconds = repetitionSeconds
         let flops = try ModelBenchmark.forwardFlopsPerSample(
             configuration: benchmark.configuration, classCount: benchmark.classCount)
-        print("GLaRE-ref (peer architecture), \(flops) forward FLOPs a sample (peer's sparse count), training = 3x")
+        emit("GLaRE-ref (peer architecture), \(flops) forward FLOPs a sample (peer's sparse count), training = 3x")
         var peer: PeerBenchmark?
         if runsPeer {
             do {
@@ -65,14 +65,14 @@ public struct ModelBenchmarkCommand {
                 found.repetitionSeconds = repetitionSeconds
                 peer = found
             } catch {
-                print("peer: \(error)")
+                emit("peer: \(error)")
             }
         }
 
         for threads in threadCounts {
-            print("\n== \(threads) thread(s)")
+            emit("\n== \(threads) thread(s)")
             let ours = try benchmark.run(batchSizes: batchSizes, threads: threads) { result in
-                print(
+                emit(
                     String(
                         format: "glare   batch %5d  train %9.1f samples/s (%6.2f GFLOP/s, %4.1f%% spread)"
                             + "  infer %10.1f samples/s (%6.2f GFLOP/s, %4.1f%% spread)",
@@ -86,7 +86,7 @@ public struct ModelBenchmarkCommand {
                 do {
                     let results = try peer.run(implementation: implementation, threads: threads, batchSizes: batchSizes)
                     for result in results {
-                        print(
+                        emit(
                             String(
                                 format: "peer %@ batch %5d  train %9.1f samples/s (%6.2f GFLOP/s)"
                                     + "                     infer %10.1f samples/s (%6.2f GFLOP/s)",
@@ -96,7 +96,7 @@ public struct ModelBenchmarkCommand {
                     }
                     peerResults += results
                 } catch {
-                    print("peer \(implementation): \(error)")
+                    emit("peer \(implementation): \(error)")
                 }
             }
             for result in ours {
@@ -104,13 +104,19 @@ public struct ModelBenchmarkCommand {
                 guard let bestTraining = matching.map(\.trainingSamplesPerSecond).max(),
                     let bestInference = matching.map(\.inferenceSamplesPerSecond).max()
                 else { continue }
-                print(
+                emit(
                     String(
-                        format: "ratio   batch %5d  train %.2fx peer's best (%.1f/s)   infer %.2fx peer's best (%.1f/s)",
+                        format:
+                            "ratio   batch %5d  train %.2fx peer's best (%.1f/s)   infer %.2fx peer's best (%.1f/s)",
                         result.batchSize, result.training.samplesPerSecond / bestTraining, bestTraining,
                         result.inference.samplesPerSecond / bestInference, bestInference))
             }
         }
+    }
+
+    /// Prints a line and flushes it, so that progress shows when standard output is a pipe.
+    private func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// The folder holding Package.swift: from the working directory up, else from this source file up.

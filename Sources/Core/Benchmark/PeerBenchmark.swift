@@ -65,10 +65,11 @@ public struct PeerBenchmark {
     public func run(implementation: String, threads: Int, batchSizes: [Int]) throws -> [Result] {
         let process = Process()
         process.executableURL = python
-        process.arguments = [
-            script.path, "--impl", implementation, "--threads", String(threads), "--reps", String(repetitions),
-            "--rep-seconds", String(repetitionSeconds), "--batch-sizes",
-        ] + batchSizes.map(String.init)
+        process.arguments =
+            [
+                script.path, "--impl", implementation, "--threads", String(threads), "--reps", String(repetitions),
+                "--rep-seconds", String(repetitionSeconds), "--batch-sizes",
+            ] + batchSizes.map(String.init)
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = String(threads)
         environment["OMP_NUM_THREADS"] = String(threads)
@@ -121,7 +122,11 @@ private final class LockedData: @unchecked Sendable {
 
     var value: Data? {
         get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue; done = true } }
+        set {
+            lock.withLock {
+                stored = newValue; done = true
+            }
+        }
     }
 
     var isSet: Bool { lock.withLock { done } }

@@ -63,6 +63,7 @@ public struct Adjacency: Sendable, Equatable {
             }
             rowStarts.append(columns.count)
         }
-        return SparseMatrix(rowCount: nodeCount, columnCount: nodeCount, rowStarts: rowStarts, columns: columns, values: values)
+        return SparseMatrix(
+            rowCount: nodeCount, columnCount: nodeCount, rowStarts: rowStarts, columns: columns, values: values)
     }
 }

@@ -74,7 +74,9 @@ public struct SparseMatrix: Sendable, Equatable {
     public func dense() -> [Float] {
         var matrix = [Float](repeating: 0, count: rowCount * columnCount)
         for row in 0..<rowCount {
-            for entry in rowStarts[row]..<rowStarts[row + 1] { matrix[row * columnCount + columns[entry]] += values[entry] }
+            for entry in rowStarts[row]..<rowStarts[row + 1] {
+                matrix[row * columnCount + columns[entry]] += values[entry]
+            }
         }
         return matrix
     }
@@ -83,40 +85,42 @@ public struct SparseMatrix: Sendable, Equatable {
     ///
     /// `input` is `[batch, columnCount, features]`, `output` is `[batch, rowCount, features]`; each
     /// row is a feature vector, so the inner loop runs over contiguous features. `bias` (length
-    /// `features`) is added to every output row.
+    /// `features`) is added to every output row. Samples are split over `threads` threads.
     public func apply(
         to input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, batch: Int, features: Int,
-        accumulate: Bool = false, bias: UnsafePointer<Float>? = nil
+        accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, threads: Int = 1
     ) {
         rowStarts.withUnsafeBufferPointer { starts in
             columns.withUnsafeBufferPointer { columns in
                 values.withUnsafeBufferPointer { values in
-                    for sample in 0..<batch {
-                        let sampleInput = input + sample * columnCount * features
-                        let sampleOutput = output + sample * rowCount * features
-                        for row in 0..<rowCount {
-                            let target = sampleOutput + row * features
-                            if !accumulate {
-                                if let bias {
-                                    target.update(from: bias, count: features)
-                                } else {
-                                    target.update(repeating: 0, count: features)
+                    Parallel.run(count: batch, threads: threads, minimumPerChunk: 8) { _, samples in
+                        for sample in samples {
+                            let sampleInput = input + sample * columnCount * features
+                            let sampleOutput = output + sample * rowCount * features
+                            for row in 0..<rowCount {
+                                let target = sampleOutput + row * features
+                                if !accumulate {
+                                    if let bias {
+                                        target.update(from: bias, count: features)
+                                    } else {
+                                        target.update(repeating: 0, count: features)
+                                    }
+                                } else if let bias {
+                                    for feature in 0..<features { target[feature] += bias[feature] }
                                 }
-                            } else if let bias {
-                                for feature in 0..<features { target[feature] += bias[feature] }
-                            }
-                            for entry in starts[row]..<starts[row + 1] {
-                                let weight = values[entry]
-                                let source = sampleInput + columns[entry] * features
-                                var feature = 0
-                                while feature + Vector.width <= features {
-                                    let sum = Vector.load(target, feature) + weight * Vector.load(source, feature)
-                                    Vector.store(sum, target, feature)
-                                    feature += Vector.width
-                                }
-                                while feature < features {
-                                    target[feature] += weight * source[feature]
-                                    feature += 1
+                                for entry in starts[row]..<starts[row + 1] {
+                                    let weight = values[entry]
+                                    let source = sampleInput + columns[entry] * features
+                                    var feature = 0
+                                    while feature + Vector.width <= features {
+                                        let sum = Vector.load(target, feature) + weight * Vector.load(source, feature)
+                                        Vector.store(sum, target, feature)
+                                        feature += Vector.width
+                                    }
+                                    while feature < features {
+                                        target[feature] += weight * source[feature]
+                                        feature += 1
+                                    }
                                 }
                             }
                         }

@@ -26,7 +26,8 @@ public final class GlareModel: @unchecked Sendable {
 
     /// Wraps a trained network.
     public init(network: GlareNetwork, classNames: [String], trainingSummary: [String: Double] = [:]) {
-        precondition(classNames.count == network.classCount, "\(classNames.count) names for \(network.classCount) classes")
+        precondition(
+            classNames.count == network.classCount, "\(classNames.count) names for \(network.classCount) classes")
         self.network = network
         storedClassNames = classNames
         self.trainingSummary = trainingSummary
@@ -42,7 +43,8 @@ public final class GlareModel: @unchecked Sendable {
         let summary = (try? archive.decode([String: Double].self, key: "trainingSummary", path: path)) ?? [:]
         guard classNames.count >= 2 else { throw ModelFileError.corrupt(path: path, detail: "fewer than two classes") }
         var generator = SeededGenerator(seed: 0)
-        let network = try GlareNetwork(configuration: configuration, classCount: classNames.count, generator: &generator)
+        let network = try GlareNetwork(
+            configuration: configuration, classCount: classNames.count, generator: &generator)
         try Self.restore(network.namedTensors, from: archive.tensors, prefix: "", path: path)
         return GlareModel(network: network, classNames: classNames, trainingSummary: summary)
     }
@@ -60,9 +62,12 @@ public final class GlareModel: @unchecked Sendable {
             }
             guard found.shape == target.tensor.shape else {
                 throw .corrupt(
-                    path: path, detail: "tensor \(prefix + target.name) has shape \(found.shape), expected \(target.tensor.shape)")
+                    path: path,
+                    detail: "tensor \(prefix + target.name) has shape \(found.shape), expected \(target.tensor.shape)")
             }
-            found.values.withUnsafeBufferPointer { target.tensor.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            found.values.withUnsafeBufferPointer {
+                target.tensor.pointer.update(from: $0.baseAddress!, count: $0.count)
+            }
         }
     }
 
@@ -83,7 +88,8 @@ public final class GlareModel: @unchecked Sendable {
     /// in any consistent coordinates: the model normalises them itself). Returns `count * classNames.count`
     /// probabilities, sample-major.
     public func predictProbabilities(landmarks: [Float], count: Int) -> [Float] {
-        precondition(landmarks.count == count * LandmarkDataset.valuesPerSample, "expected \(count) faces of 204 values")
+        precondition(
+            landmarks.count == count * LandmarkDataset.valuesPerSample, "expected \(count) faces of 204 values")
         var normalized = landmarks
         configuration.normalization.apply(to: &normalized, count: count)
         return lock.withLock {

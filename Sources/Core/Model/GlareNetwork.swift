@@ -89,18 +89,21 @@ public final class GlareNetwork {
         self.levels = levels
         poolings = hierarchy.partitions.map { RegionPooling(partition: $0) }
         levelZeroMean = RegionPooling(meanOverNodes: landmarkCount)
-        lastLevelMean = configuration.variant == .full ? RegionPooling(meanOverNodes: hierarchy.levels[2].nodeCount) : nil
+        lastLevelMean =
+            configuration.variant == .full ? RegionPooling(meanOverNodes: hierarchy.levels[2].nodeCount) : nil
 
         var head: [Layer] = []
         var width = configuration.readoutWidth
         for (index, hidden) in configuration.headWidths.enumerated() {
-            head.append(Linear(name: "head.\(index)", inputFeatures: width, outputFeatures: hidden, generator: &generator))
+            head.append(
+                Linear(name: "head.\(index)", inputFeatures: width, outputFeatures: hidden, generator: &generator))
             head.append(Self.activation(configuration.activation))
             if configuration.dropout > 0 { head.append(Dropout(probability: configuration.dropout)) }
             width = hidden
         }
         head.append(
-            Linear(name: "head.\(configuration.headWidths.count)", inputFeatures: width, outputFeatures: classCount,
+            Linear(
+                name: "head.\(configuration.headWidths.count)", inputFeatures: width, outputFeatures: classCount,
                 generator: &generator))
         self.head = head
         gradientSums = (0..<levelCount).map { _ in Tensor(shape: [0]) }

@@ -139,7 +139,8 @@ struct TensorArchive {
     private static func load<Value: FixedWidthInteger>(_ data: Data, at offset: Int) -> Value {
         var value = Value.zero
         withUnsafeMutableBytes(of: &value) { target in
-            data.copyBytes(to: target, from: data.startIndex + offset..<data.startIndex + offset + MemoryLayout<Value>.size)
+            data.copyBytes(
+                to: target, from: data.startIndex + offset..<data.startIndex + offset + MemoryLayout<Value>.size)
         }
         return Value(littleEndian: value)
     }

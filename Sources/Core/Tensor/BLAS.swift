@@ -32,7 +32,9 @@ public enum BLAS {
         else {
             throw .invalidArguments(
                 operation: "cblas_sgemm",
-                detail: "leading dimensions \(leadingA), \(leadingB), \(leadingC) too small for \(rows)x\(columns)x\(inner)")
+                detail:
+                    "leading dimensions \(leadingA), \(leadingB), \(leadingC) too small for \(rows)x\(columns)x\(inner)"
+            )
         }
         guard let limit = Int32(exactly: max(rows, columns, inner, leadingA, leadingB, leadingC)), limit > 0 else {
             if rows == 0 || columns == 0 { return }

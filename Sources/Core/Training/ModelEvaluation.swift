@@ -24,7 +24,8 @@ public struct ModelEvaluation: Sendable {
         }
         self.predictions = predictions
         self.loss = dataset.count > 0 ? loss / Double(dataset.count) : 0
-        metrics = ClassificationMetrics(predictions: predictions, labels: dataset.labels, classNames: dataset.classNames)
+        metrics = ClassificationMetrics(
+            predictions: predictions, labels: dataset.labels, classNames: dataset.classNames)
     }
 }
 

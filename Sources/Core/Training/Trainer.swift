@@ -86,7 +86,10 @@ public final class Trainer {
 
             var start = 0
             while start < order.count {
-                if stopRequested() { return Result(outcome: .interrupted, history: state.history, bestEpoch: state.bestEpoch, stoppedEarly: false) }
+                if stopRequested() {
+                    return Result(
+                        outcome: .interrupted, history: state.history, bestEpoch: state.bestEpoch, stoppedEarly: false)
+                }
                 let size = min(batchSize, order.count - start)
                 gather(order[start..<start + size], into: &batchValues, labels: &labels)
                 configuration.augmentation.apply(to: &batchValues, count: size, generator: &context.generator)
@@ -98,7 +101,8 @@ public final class Trainer {
                 correct += Self.correctCount(logits: logits, labels: labels[0..<size])
                 try network.backward(gradient)
                 let norm =
-                    Optimizer.clipGradients(of: optimizer.parameters, maximumNorm: configuration.gradientClipNorm ?? .infinity)
+                    Optimizer.clipGradients(
+                        of: optimizer.parameters, maximumNorm: configuration.gradientClipNorm ?? .infinity)
                 optimizer.update(learningRate: learningRate)
 
                 lossSum += Double(batchLoss) * Double(size)
@@ -142,7 +146,8 @@ public final class Trainer {
         }
 
         if !bestWeights.isEmpty { restore(bestWeights) }
-        return Result(outcome: .completed, history: state.history, bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly)
+        return Result(
+            outcome: .completed, history: state.history, bestEpoch: state.bestEpoch, stoppedEarly: state.stoppedEarly)
     }
 
     private func save(_ state: TrainingState, bestWeights: [(name: String, values: [Float])], to url: URL) throws {
@@ -164,7 +169,8 @@ public final class Trainer {
         trainingSet.landmarks.withUnsafeBufferPointer { source in
             values.withUnsafeMutableBufferPointer { target in
                 for (position, index) in indices.enumerated() {
-                    (target.baseAddress! + position * width).update(from: source.baseAddress! + index * width, count: width)
+                    (target.baseAddress! + position * width).update(
+                        from: source.baseAddress! + index * width, count: width)
                     labels[position] = trainingSet.labels[index]
                 }
             }

@@ -112,8 +112,9 @@ import Testing
         #expect(y(means[6], 20) > y(neutral, 20) + margin && y(means[6], 23) > y(neutral, 23) + margin)
         #expect(x(means[6], 22) - x(means[6], 21) < x(neutral, 22) - x(neutral, 21) - margin)
         #expect(width(means[6]) < width(neutral) - margin)
-        // contempt (AU12 + AU14 on one side): on average both corners pulled back (z falls) and up.
-        #expect(means[7][48 * 3 + 2] < neutral[48 * 3 + 2] - margin && y(means[7], 48) < y(neutral, 48))
+        // contempt (AU12 + AU14 on one side): on average both corners pulled back (z, away from the
+        // camera, grows) and up.
+        #expect(means[7][48 * 3 + 2] > neutral[48 * 3 + 2] + margin && y(means[7], 48) < y(neutral, 48))
     }
 
     @Test func contempt_isLopsided_unlikeNeutral() {

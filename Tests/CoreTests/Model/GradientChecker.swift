@@ -25,7 +25,8 @@ struct GradientChecker {
         _ name: String, tensor: Tensor, analytic: [Float], loss: () throws -> Double,
         sourceLocation: SourceLocation = #_sourceLocation
     ) rethrows {
-        #expect(analytic.count == tensor.count, "\(name): gradient has \(analytic.count) elements, tensor \(tensor.count)")
+        #expect(
+            analytic.count == tensor.count, "\(name): gradient has \(analytic.count) elements, tensor \(tensor.count)")
         let stride = max(1, tensor.count / elementsPerTensor)
         var failures = 0
         for index in Swift.stride(from: 0, to: tensor.count, by: stride) {
@@ -72,7 +73,8 @@ struct GradientChecker {
         }
         try check("input", tensor: input, analytic: inputGradient, loss: loss, sourceLocation: sourceLocation)
         for (parameter, gradient) in zip(layer.parameters, parameterGradients) {
-            try check(parameter.name, tensor: parameter.value, analytic: gradient, loss: loss, sourceLocation: sourceLocation)
+            try check(
+                parameter.name, tensor: parameter.value, analytic: gradient, loss: loss, sourceLocation: sourceLocation)
         }
     }
 

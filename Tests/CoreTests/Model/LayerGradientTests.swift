@@ -62,12 +62,14 @@ struct LayerGradientTests {
     }
 
     @Test func regionPooling_gradientsMatchFiniteDifferences() throws {
-        try checker.checkLayer(RegionPooling(partition: .regions), input: GradientChecker.randomTensor([2, 68, 3], seed: 12))
+        try checker.checkLayer(
+            RegionPooling(partition: .regions), input: GradientChecker.randomTensor([2, 68, 3], seed: 12))
     }
 
     @Test func positionalEmbedding_gradientsMatchFiniteDifferences() throws {
         var generator = Core.SeededGenerator(seed: 13)
-        let layer = PositionalEmbedding(name: "pos", nodes: 9, inputFeatures: 3, embeddingSize: 2, generator: &generator)
+        let layer = PositionalEmbedding(
+            name: "pos", nodes: 9, inputFeatures: 3, embeddingSize: 2, generator: &generator)
         try checker.checkLayer(layer, input: GradientChecker.randomTensor([3, 9, 3], seed: 14))
     }
 
@@ -87,11 +89,31 @@ struct LayerGradientTests {
         let convolution = GraphConvolution(
             name: "gcn", inputFeatures: 5, outputFeatures: 8, normalizedAdjacency: adjacency, generator: &generator)
         let block = GraphConvolutionBlock(
-            convolution: convolution, normalization: BatchNormalization(name: "bn", features: 8), dropoutProbability: 0.3)
+            convolution: convolution, normalization: BatchNormalization(name: "bn", features: 8),
+            dropoutProbability: 0.3)
         var fine = checker
         fine.step = 1e-3
         fine.absoluteTolerance = 5e-3
         try fine.checkLayer(block, input: GradientChecker.randomTensor([3, 9, 5], seed: 16))
+    }
+
+    @Test func readout_gradientsOfEveryPartMatchFiniteDifferences() throws {
+        let readout = Readout()
+        let parts = [
+            GradientChecker.randomTensor([3, 1, 4], seed: 23), GradientChecker.randomTensor([3, 9, 2], seed: 24),
+            GradientChecker.randomTensor([3, 1, 5], seed: 25),
+        ]
+        let output = readout.forward(parts)
+        #expect(output.shape == [3, 4 + 18 + 5])
+        let weights = GradientChecker.randomTensor(output.shape, seed: 26)
+        let gradients = readout.backward(weights).map(\.values)
+        func loss() -> Double {
+            let output = readout.forward(parts)
+            return (0..<output.count).reduce(0) { $0 + Double(output[$1]) * Double(weights[$1]) }
+        }
+        for (index, part) in parts.enumerated() {
+            checker.check("part \(index)", tensor: part, analytic: gradients[index], loss: loss)
+        }
     }
 
     @Test func softmaxCrossEntropy_withClassWeights_gradientMatchesFiniteDifferences() throws {

@@ -63,8 +63,45 @@ struct NetworkGradientTests {
         expectAllClose(results[0].logits, results[1].logits, tolerance: 1e-4, "fused vs separate logits")
         #expect(fused.parameters.map(\.name) == separate.parameters.map(\.name))
         for (index, name) in fused.parameters.map(\.name).enumerated() {
-            expectAllClose(results[0].gradients[index], results[1].gradients[index], tolerance: 1e-4, "gradient of \(name)")
+            expectAllClose(
+                results[0].gradients[index], results[1].gradients[index], tolerance: 1e-4, "gradient of \(name)")
         }
+    }
+
+    @Test func twoThreads_giveTheSameLogitsAndGradientsAsOne() throws {
+        var configuration = Self.smallConfiguration(activation: .relu)
+        configuration.levelWidths = [[32, 32], [16], [16]]
+        configuration.dropout = 0.3
+        var generator = Core.SeededGenerator(seed: 41)
+        let network = try GlareNetwork(configuration: configuration, classCount: 4, generator: &generator)
+        let input = GradientChecker.randomTensor([24, 68, 3], seed: 42)
+        let labels = (0..<24).map { $0 % 4 }
+        let loss = SoftmaxCrossEntropy()
+
+        var results: [(logits: [Float], gradients: [[Float]], state: UInt64)] = []
+        for threads in [1, 2] {
+            var context = LayerContext(training: true, generator: Core.SeededGenerator(seed: 43), threads: threads)
+            let logits = try network.forward(input, context: &context)
+            try network.backward(loss.evaluate(logits: logits, labels: labels[...]).gradient)
+            results.append((logits.values, network.parameters.map(\.gradient.values), context.generator.state))
+        }
+        #expect(results[0].state == results[1].state, "dropout must draw the same random numbers")
+        expectAllClose(results[0].logits, results[1].logits, tolerance: 1e-4, "logits on 1 and 2 threads")
+        for (index, parameter) in network.parameters.enumerated() {
+            expectAllClose(
+                results[0].gradients[index], results[1].gradients[index], tolerance: 1e-4,
+                "gradient of \(parameter.name) on 1 and 2 threads")
+        }
+    }
+
+    @Test func predictorOnTwoThreads_givesBitIdenticalLogits() throws {
+        var generator = Core.SeededGenerator(seed: 51)
+        let network = try GlareNetwork(
+            configuration: Self.smallConfiguration(activation: .relu), classCount: 3, generator: &generator)
+        let input = GradientChecker.randomTensor([100, 68, 3], seed: 52)
+        let one = try GlarePredictor(network: network, threads: 1).logits(for: input).values
+        let two = try GlarePredictor(network: network, threads: 2).logits(for: input).values
+        #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
     }
 
     @Test func peerReference_hasThePeersReadoutWidthAndLayers() throws {

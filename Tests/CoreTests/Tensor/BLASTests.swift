@@ -13,7 +13,9 @@ struct BLASTests {
             .none, a, leadingA: 4, .none, b, leadingB: 5, into: &c, leadingC: 5, rows: 6, columns: 5, inner: 4,
             beta: 1)
         var expected = [Float](repeating: 0, count: 30)
-        for i in 0..<6 { for j in 0..<5 { expected[i * 5 + j] = 1 + (0..<4).reduce(0) { $0 + a[i * 4 + $1] * b[$1 * 5 + j] } } }
+        for i in 0..<6 {
+            for j in 0..<5 { expected[i * 5 + j] = 1 + (0..<4).reduce(0) { $0 + a[i * 4 + $1] * b[$1 * 5 + j] } }
+        }
         expectAllClose(c, expected, tolerance: 1e-5, "6x4 times 4x5 plus ones")
 
         // A stored 6 x 4 used transposed: (4 x 6) times (6 x 5 from c).
@@ -21,7 +23,9 @@ struct BLASTests {
         try BLAS.multiply(
             .transposed, a, leadingA: 4, .none, c, leadingB: 5, into: &d, leadingC: 5, rows: 4, columns: 5, inner: 6)
         var expectedD = [Float](repeating: 0, count: 20)
-        for i in 0..<4 { for j in 0..<5 { expectedD[i * 5 + j] = (0..<6).reduce(0) { $0 + a[$1 * 4 + i] * c[$1 * 5 + j] } } }
+        for i in 0..<4 {
+            for j in 0..<5 { expectedD[i * 5 + j] = (0..<6).reduce(0) { $0 + a[$1 * 4 + i] * c[$1 * 5 + j] } }
+        }
         expectAllClose(d, expectedD, tolerance: 1e-4, "transpose(6x4) times 6x5")
     }
 

@@ -19,7 +19,9 @@ struct LearningTests {
 
         let accuracy = try TrainingTestSupport.accuracy(network, on: data.subset(parts[1]))
         #expect(result.outcome == .completed && result.history.count == 12)
-        #expect(result.history.last!.loss < result.history.first!.loss, "training loss should fall: \(result.history.map(\.loss))")
+        #expect(
+            result.history.last!.loss < result.history.first!.loss,
+            "training loss should fall: \(result.history.map(\.loss))")
         #expect(accuracy > 0.7, "held-out accuracy \(accuracy) over 8 classes (chance 0.125)")
     }
 

@@ -12,9 +12,12 @@ struct TrainJobTests {
         func record(_ event: ProgressEvent) { lock.withLock { storedEvents.append(event) } }
     }
 
-    static func context(in folder: URL, recorder: Recorder, stop: @escaping @Sendable () -> Bool = { false }) -> JobContext {
+    static func context(
+        in folder: URL, recorder: Recorder, stop: @escaping @Sendable () -> Bool = { false }
+    ) -> JobContext {
         JobContext(
-            jobId: 1, directory: JobDirectory(url: folder), landmarkCacheDirectory: folder.appendingPathComponent("cache"),
+            jobId: 1, directory: JobDirectory(url: folder),
+            landmarkCacheDirectory: folder.appendingPathComponent("cache"),
             reportProgress: { recorder.record($0) }, stopRequested: stop, log: { _ in })
     }
 
@@ -36,12 +39,14 @@ struct TrainJobTests {
         #expect(outcome.summary["epochs"] == 2 && outcome.summary["samples"] == 240)
         #expect(outcome.summary["test_accuracy"].map { (0...1).contains($0) } == true)
         let directory = JobDirectory(url: folder)
-        let metrics = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: directory.results.appendingPathComponent("metrics.json"))) as? [String: Any]
+        let metrics =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.results.appendingPathComponent("metrics.json"))) as? [String: Any]
         let test = metrics?["test"] as? [String: Any]
         #expect(test?["count"] as? Int == Int(outcome.summary["test_samples"] ?? -1))
-        let history = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: directory.results.appendingPathComponent("history.json"))) as? [String: Any]
+        let history =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.results.appendingPathComponent("history.json"))) as? [String: Any]
         #expect((history?["epochs"] as? [[String: Any]])?.count == 2)
         #expect(recorder.events.filter { $0.phase == "epoch" }.count == 2)
 
@@ -50,12 +55,17 @@ struct TrainJobTests {
 
         let evaluationFolder = folder.appendingPathComponent("evaluate")
         let evaluation = try EvaluateJob.run(
-            JobSpec(kind: .evaluate, dataset: "builtin:synthetic?samples=40&seed=9&difficulty=easy", modelPath: directory.model.path),
+            JobSpec(
+                kind: .evaluate, dataset: "builtin:synthetic?samples=40&seed=9&difficulty=easy",
+                modelPath: directory.model.path),
             context: Self.context(in: evaluationFolder, recorder: recorder))
         #expect(evaluation.state == .succeeded && evaluation.summary["samples"] == 40)
-        let csv = try String(contentsOf: evaluationFolder.appendingPathComponent("results/predictions.csv"), encoding: .utf8)
+        let csv = try String(
+            contentsOf: evaluationFolder.appendingPathComponent("results/predictions.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 41)
-        #expect(FileManager.default.fileExists(atPath: evaluationFolder.appendingPathComponent("results/predictions.json").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: evaluationFolder.appendingPathComponent("results/predictions.json").path))
     }
 
     @Test func trainJob_whenStopIsRequested_returnsInterruptedAndLeavesACheckpoint() throws {
@@ -79,8 +89,12 @@ struct TrainJobTests {
     }
 
     @Test func trainOptions_whenAValueIsBad_failsNamingTheKey() {
-        #expect(throws: ModelConfigurationError.self) { try TrainOptions(variant: nil, epochs: nil, options: ["dropout": "1.5"]) }
-        #expect(throws: ModelConfigurationError.self) { try TrainOptions(variant: "everything", epochs: nil, options: [:]) }
+        #expect(throws: ModelConfigurationError.self) {
+            try TrainOptions(variant: nil, epochs: nil, options: ["dropout": "1.5"])
+        }
+        #expect(throws: ModelConfigurationError.self) {
+            try TrainOptions(variant: "everything", epochs: nil, options: [:])
+        }
         #expect(throws: ModelConfigurationError.unsupported("the GAT convolution is not built yet; use gcn")) {
             try TrainOptions(variant: "full-gat", epochs: nil, options: [:])
         }

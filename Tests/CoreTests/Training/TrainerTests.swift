@@ -65,11 +65,13 @@ struct TrainerTests {
         #expect(resumedResult.outcome == .completed)
         #expect(resumedEvents.map(\.done) == Array(3...unbrokenResult.history.count).map { Optional($0) })
         #expect(TrainingTestSupport.weights(resumed.network) == TrainingTestSupport.weights(unbroken.network))
-        let withoutTimes = { (records: [EpochRecord]) in records.map { record -> EpochRecord in
-            var copy = record
-            copy.seconds = 0
-            return copy
-        } }
+        let withoutTimes = { (records: [EpochRecord]) in
+            records.map { record -> EpochRecord in
+                var copy = record
+                copy.seconds = 0
+                return copy
+            }
+        }
         #expect(withoutTimes(resumedResult.history) == withoutTimes(unbrokenResult.history))
     }
 
@@ -123,6 +125,7 @@ struct TrainerTests {
         second.gradient[0] = 4
         let norm = Optimizer.clipGradients(of: [first, second], maximumNorm: 1)
         expectClose(norm, 5, tolerance: 1e-6, "gradients (3, 0), (4)")
-        expectAllClose(first.gradient.values + second.gradient.values, [0.6, 0, 0.8], tolerance: 1e-6, "clipped to norm 1")
+        expectAllClose(
+            first.gradient.values + second.gradient.values, [0.6, 0, 0.8], tolerance: 1e-6, "clipped to norm 1")
     }
 }

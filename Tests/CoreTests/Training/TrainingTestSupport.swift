@@ -27,7 +27,9 @@ enum TrainingTestSupport {
     }
 
     /// `samples` synthetic faces of the `easy` preset, normalised as `normalization` says.
-    static func synthetic(samples: Int, seed: UInt64, normalization: LandmarkNormalization = .rootMeanSquareRadius)
+    static func synthetic(
+        samples: Int, seed: UInt64, normalization: LandmarkNormalization = .rootMeanSquareRadius
+    )
         -> LandmarkDataset
     {
         var dataset = SyntheticExpressionDataset.make(samples: samples, seed: seed, options: .easy)
@@ -47,7 +49,8 @@ enum TrainingTestSupport {
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("glare-model-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "glare-model-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -19,8 +19,9 @@
 /// 4. head pose: yaw, pitch and roll uniform within `maximumYawDegrees` and the like, about
 ///    the face's centroid;
 /// 5. image-like coordinates: x right and y down in pixels, the inter-ocular distance uniform
-///    in `interOcularPixels`, the centroid uniform in `centerPixels` on both axes; z (towards the
-///    camera) in the same pixel scale.
+///    in `interOcularPixels`, the centroid uniform in `centerPixels` on both axes; z away from the
+///    camera in the same pixel scale: the right-handed image frame `FaceLandmarker` uses, so
+///    synthetic and detected faces agree in sign.
 ///
 /// Labels are balanced (sample i has class i mod classCount); sources are `synthetic:<index>`.
 /// Sample i does not depend on the total count, so a smaller set is a prefix of a larger one.
@@ -109,7 +110,8 @@ public enum SyntheticExpressionDataset {
     }
 
     /// Rotates the face about its centroid by `rotation` (row-major 3 x 3) and maps it to image
-    /// coordinates: x' = cx + s x, y' = cy - s y, z' = s z.
+    /// coordinates: x' = cx + s x, y' = cy - s y, z' = -s z
+    /// (y and z flip together: the face frame's y up and z out become the image's y down and z in).
     private static func placeInImage(
         _ face: inout [Float], rotation: [Float], scale: Float, centerX: Float, centerY: Float
     ) {
@@ -127,7 +129,7 @@ public enum SyntheticExpressionDataset {
             let rotatedZ = rotation[6] * x + rotation[7] * y + rotation[8] * z
             face[point * 3] = centerX + scale * rotatedX
             face[point * 3 + 1] = centerY - scale * rotatedY
-            face[point * 3 + 2] = scale * rotatedZ
+            face[point * 3 + 2] = -scale * rotatedZ
         }
     }
 

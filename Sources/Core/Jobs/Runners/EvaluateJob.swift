@@ -13,7 +13,8 @@ public enum EvaluateJob {
         let model = try GlareModel.load(contentsOf: URL(fileURLWithPath: modelPath))
         if let threads = spec.options["threads"].flatMap(Int.init) { try ComputeThreads.set(threads) }
 
-        context.reportProgress(ProgressEvent(phase: "loading", time: Date().timeIntervalSince1970, message: datasetText))
+        context.reportProgress(
+            ProgressEvent(phase: "loading", time: Date().timeIntervalSince1970, message: datasetText))
         var dataset = try DatasetLoader.load(
             DatasetSpec(parsing: datasetText), cacheDirectory: context.landmarkCacheDirectory,
             progress: context.reportProgress)

@@ -16,11 +16,14 @@ public enum TrainJob {
         var options = try TrainOptions(variant: spec.variant, epochs: spec.epochs, options: spec.options)
         if let threads = options.threads { try ComputeThreads.set(threads) }
 
-        context.reportProgress(ProgressEvent(phase: "loading", time: Date().timeIntervalSince1970, message: datasetText))
+        context.reportProgress(
+            ProgressEvent(phase: "loading", time: Date().timeIntervalSince1970, message: datasetText))
         var dataset = try DatasetLoader.load(
             DatasetSpec(parsing: datasetText), cacheDirectory: context.landmarkCacheDirectory,
             progress: context.reportProgress)
-        guard dataset.classNames.count >= 2 else { throw JobInputError.missing("the dataset has fewer than two classes") }
+        guard dataset.classNames.count >= 2 else {
+            throw JobInputError.missing("the dataset has fewer than two classes")
+        }
         options.model.normalization.apply(to: &dataset.landmarks, count: dataset.count)
         let parts = split(dataset, options: options)
         guard parts.train.count > 0 else { throw JobInputError.missing("the dataset has no training samples") }
@@ -33,7 +36,8 @@ public enum TrainJob {
         let network = try GlareNetwork(
             configuration: options.model, classCount: dataset.classNames.count, generator: &generator)
         let trainer = Trainer(
-            network: network, configuration: options.training, trainingSet: parts.train, validationSet: parts.validation)
+            network: network, configuration: options.training, trainingSet: parts.train, validationSet: parts.validation
+        )
         let result = try trainer.run(
             checkpoint: context.directory.lastCheckpoint, progress: context.reportProgress,
             stopRequested: context.stopRequested)
@@ -77,7 +81,9 @@ public enum TrainJob {
 
     /// The train, validation and test parts: the dataset's own splits when it defines them (a missing
     /// validation or test part is carved from the training part), else a seeded stratified split.
-    static func split(_ dataset: LandmarkDataset, options: TrainOptions) -> (
+    static func split(
+        _ dataset: LandmarkDataset, options: TrainOptions
+    ) -> (
         train: LandmarkDataset, validation: LandmarkDataset, test: LandmarkDataset
     ) {
         let seed = options.training.seed
@@ -130,7 +136,8 @@ struct DroppedSummary: Codable {
 
     init(_ items: [DroppedItem]) {
         count = items.count
-        byReason = Dictionary(grouping: items) { String($0.reason.split(separator: ":").first ?? "") }.mapValues(\.count)
+        byReason = Dictionary(grouping: items) { String($0.reason.split(separator: ":").first ?? "") }.mapValues(
+            \.count)
     }
 }
 

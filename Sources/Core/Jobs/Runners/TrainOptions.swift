@@ -35,13 +35,15 @@ public struct TrainOptions: Sendable, Equatable {
             if let dash = variant.lastIndex(of: "-") {
                 let suffix = variant[variant.index(after: dash)...]
                 guard let convolution = ModelConfiguration.Convolution(rawValue: String(suffix)) else {
-                    throw .badValue(key: "variant", value: variant, expected: "landmarks, regions or full, optionally -gcn or -gat")
+                    throw .badValue(
+                        key: "variant", value: variant, expected: "landmarks, regions or full, optionally -gcn or -gat")
                 }
                 model.convolution = convolution
                 name = variant[..<dash]
             }
             guard let parsed = ModelConfiguration.Variant(rawValue: String(name)) else {
-                throw .badValue(key: "variant", value: variant, expected: "landmarks, regions or full, optionally -gcn or -gat")
+                throw .badValue(
+                    key: "variant", value: variant, expected: "landmarks, regions or full, optionally -gcn or -gat")
             }
             model.variant = parsed
         }
@@ -86,7 +88,9 @@ public struct TrainOptions: Sendable, Equatable {
         case "validation_fraction": training.validationFraction = Double(try Self.number(key, value, range: 0..<0.9))
         case "test_fraction": testFraction = Double(try Self.number(key, value, range: 0..<0.9))
         case "seed":
-            guard let seed = UInt64(value) else { throw .badValue(key: key, value: value, expected: "an unsigned integer") }
+            guard let seed = UInt64(value) else {
+                throw .badValue(key: key, value: value, expected: "an unsigned integer")
+            }
             training.seed = seed
         case "augment": training.augmentation = try Self.boolean(key, value) ? LandmarkAugmentation() : .none
         case "class_weights":
@@ -106,7 +110,9 @@ public struct TrainOptions: Sendable, Equatable {
         return number
     }
 
-    private static func number(_ key: String, _ value: String, range: Range<Float>) throws(ModelConfigurationError) -> Float {
+    private static func number(
+        _ key: String, _ value: String, range: Range<Float>
+    ) throws(ModelConfigurationError) -> Float {
         guard let number = Float(value), range.contains(number) else {
             throw .badValue(key: key, value: value, expected: "a number in [\(range.lowerBound), \(range.upperBound))")
         }

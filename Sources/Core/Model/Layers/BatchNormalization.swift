@@ -140,7 +140,8 @@ public final class BatchNormalization: Layer {
             let hat = normalized.pointer + row * features
             let target = inputGradient.pointer + row * features
             for feature in 0..<features {
-                let centred = values[feature] - sumGradient[feature] / count
+                let centred =
+                    values[feature] - sumGradient[feature] / count
                     - hat[feature] * sumGradientTimesHat[feature] / count
                 target[feature] = gamma[feature] * inverse[feature] * centred
             }

@@ -29,6 +29,7 @@ public final class EmbeddedGraphConvolution: Layer {
     private let gradientSum: Tensor
     private let embeddingProduct: Tensor
     private let output = Tensor(shape: [0])
+    private var threads = 1
     private let inputGradient = Tensor(shape: [0])
     private let inputGradientBeforeAggregation = Tensor(shape: [0])
 
@@ -41,7 +42,8 @@ public final class EmbeddedGraphConvolution: Layer {
         let nodes = normalizedAdjacency.rowCount
         embedding = Parameter(
             name: embeddingName,
-            value: Initialization.gaussian(shape: [nodes, embeddingSize], standardDeviation: 0.1, generator: &generator))
+            value: Initialization.gaussian(
+                shape: [nodes, embeddingSize], standardDeviation: 0.1, generator: &generator))
         weight = Parameter(
             name: convolutionName + ".weight",
             value: Initialization.glorotUniform(
@@ -64,18 +66,22 @@ public final class EmbeddedGraphConvolution: Layer {
 
     /// `Y_b = (Â X_b) W_x + (Â E W_e + b)`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        threads = context.threads
         precondition(input.shape.count == 3 && input.shape[1] == nodes && input.shape[2] == inputFeatures)
         let batch = input.shape[0]
         let features = outputFeatures
         aggregatedInput.resize(input.shape)
-        adjacency.apply(to: input.pointer, into: aggregatedInput.pointer, batch: batch, features: inputFeatures)
+        adjacency.apply(
+            to: input.pointer, into: aggregatedInput.pointer, batch: batch, features: inputFeatures, threads: threads)
 
         // The shared term Â E W_e + b, once a batch, in the first `nodes` rows of the output.
-        adjacency.apply(to: embedding.value.pointer, into: aggregatedEmbedding.pointer, batch: 1, features: embeddingSize)
+        adjacency.apply(
+            to: embedding.value.pointer, into: aggregatedEmbedding.pointer, batch: 1, features: embeddingSize)
         output.resize([batch, nodes, features])
         TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: nodes, columns: features)
         try BLAS.multiply(
-            .none, aggregatedEmbedding.pointer, leadingA: embeddingSize, .none, weight.value.pointer + inputFeatures * features,
+            .none, aggregatedEmbedding.pointer, leadingA: embeddingSize, .none,
+            weight.value.pointer + inputFeatures * features,
             leadingB: features, into: output.pointer, leadingC: features, rows: nodes, columns: features,
             inner: embeddingSize, beta: 1)
         for sample in 1..<max(batch, 1) {
@@ -97,7 +103,8 @@ public final class EmbeddedGraphConvolution: Layer {
         TensorLoops.columnSums(outputGradient.pointer, rows: rows, columns: features, into: bias.gradient.pointer)
         gradientSum.fill(0)
         for sample in 0..<batch {
-            TensorLoops.add(outputGradient.pointer + sample * nodes * features, into: gradientSum.pointer, count: nodes * features)
+            TensorLoops.add(
+                outputGradient.pointer + sample * nodes * features, into: gradientSum.pointer, count: nodes * features)
         }
 
         try BLAS.multiply(
@@ -109,7 +116,8 @@ public final class EmbeddedGraphConvolution: Layer {
             leadingB: features, into: weight.gradient.pointer + inputFeatures * features, leadingC: features,
             rows: embeddingSize, columns: features, inner: nodes)
         try BLAS.multiply(
-            .none, gradientSum.pointer, leadingA: features, .transposed, weight.value.pointer + inputFeatures * features,
+            .none, gradientSum.pointer, leadingA: features, .transposed,
+            weight.value.pointer + inputFeatures * features,
             leadingB: features, into: embeddingProduct.pointer, leadingC: embeddingSize, rows: nodes,
             columns: embeddingSize, inner: features)
         transposedAdjacency.apply(

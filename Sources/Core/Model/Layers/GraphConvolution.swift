@@ -24,6 +24,7 @@ public final class GraphConvolution: Layer {
     private let intermediate = Tensor(shape: [0])
     private let intermediateGradient = Tensor(shape: [0])
     private let output = Tensor(shape: [0])
+    private var threads = 1
     private let inputGradient = Tensor(shape: [0])
     private var input: Tensor?
 
@@ -51,6 +52,7 @@ public final class GraphConvolution: Layer {
 
     /// `Y = Â X W + b`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        threads = context.threads
         precondition(
             input.shape.count == 3 && input.shape[1] == nodes && input.shape[2] == inputFeatures,
             "graph convolution expects [batch, \(nodes), \(inputFeatures)], got \(input.shape)")
@@ -60,7 +62,8 @@ public final class GraphConvolution: Layer {
         output.resize([batch, nodes, outputFeatures])
         if aggregatesFirst {
             intermediate.resize(input.shape)
-            adjacency.apply(to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures)
+            adjacency.apply(
+                to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures, threads: threads)
             TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: rows, columns: outputFeatures)
             try BLAS.multiply(
                 .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
@@ -74,7 +77,7 @@ public final class GraphConvolution: Layer {
                 inner: inputFeatures)
             adjacency.apply(
                 to: intermediate.pointer, into: output.pointer, batch: batch, features: outputFeatures,
-                bias: bias.value.pointer)
+                bias: bias.value.pointer, threads: threads)
         }
         return output
     }
@@ -98,11 +101,13 @@ public final class GraphConvolution: Layer {
                 leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
                 columns: inputFeatures, inner: outputFeatures)
             transposedOperator.apply(
-                to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures)
+                to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures,
+                threads: threads)
         } else {
             intermediateGradient.resize(outputGradient.shape)
             transposedOperator.apply(
-                to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures)
+                to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures,
+                threads: threads)
             try BLAS.multiply(
                 .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
                 leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,

@@ -18,6 +18,8 @@ public final class GraphConvolutionBlock: Layer {
     private let preActivationGradient = Tensor(shape: [0])
     private let mean: Tensor
     private let inverseDeviation: Tensor
+    private let partials = Tensor(shape: [0])
+    private var threads = 1
     private var convolutionOutput: Tensor?
     private var trainedLastForward = true
 
@@ -50,33 +52,46 @@ public final class GraphConvolutionBlock: Layer {
         let momentum = normalization.momentum
         let epsilon = normalization.epsilon
 
+        threads = context.threads
         if context.training {
-            // One pass for both moments, shifted by the first row to keep the subtraction well conditioned.
+            // One pass for both moments, shifted by the first row to keep the subtraction well
+            // conditioned; each chunk of rows sums into its own row of `partials`.
             let shift = output.pointer
-            let squares = output.pointer + features
             shift.update(from: source, count: features)
-            mean.update(repeating: 0, count: features)
-            squares.update(repeating: 0, count: features)
-            for row in 0..<rows {
-                let values = source + row * features
-                var feature = 0
-                while feature + Vector.width <= features {
-                    let centred = Vector.load(values, feature) - Vector.load(shift, feature)
-                    Vector.store(Vector.load(mean, feature) + centred, mean, feature)
-                    Vector.store(Vector.load(squares, feature) + centred * centred, squares, feature)
-                    feature += Vector.width
-                }
-                while feature < features {
-                    let centred = values[feature] - shift[feature]
-                    mean[feature] += centred
-                    squares[feature] += centred * centred
-                    feature += 1
+            let chunks = Parallel.chunkCount(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk)
+            partials.resize([chunks, 2 * features])
+            partials.fill(0)
+            let partialSums = partials.pointer
+            Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { chunk, range in
+                let sums = partialSums + chunk * 2 * features
+                let squares = sums + features
+                for row in range {
+                    let values = source + row * features
+                    var feature = 0
+                    while feature + Vector.width <= features {
+                        let centred = Vector.load(values, feature) - Vector.load(shift, feature)
+                        Vector.store(Vector.load(sums, feature) + centred, sums, feature)
+                        Vector.store(Vector.load(squares, feature) + centred * centred, squares, feature)
+                        feature += Vector.width
+                    }
+                    while feature < features {
+                        let centred = values[feature] - shift[feature]
+                        sums[feature] += centred
+                        squares[feature] += centred * centred
+                        feature += 1
+                    }
                 }
             }
             let unbiasing = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for feature in 0..<features {
-                let shiftedMean = mean[feature] / Float(rows)
-                let variance = max(squares[feature] / Float(rows) - shiftedMean * shiftedMean, 0)
+                var sum: Float = 0
+                var square: Float = 0
+                for chunk in 0..<chunks {
+                    sum += partialSums[chunk * 2 * features + feature]
+                    square += partialSums[chunk * 2 * features + features + feature]
+                }
+                let shiftedMean = sum / Float(rows)
+                let variance = max(square / Float(rows) - shiftedMean * shiftedMean, 0)
                 mean[feature] = shiftedMean + shift[feature]
                 inverse[feature] = 1 / (variance + epsilon).squareRoot()
                 normalization.runningMean[feature] =
@@ -104,19 +119,28 @@ public final class GraphConvolutionBlock: Layer {
         }
         let target = output.pointer
         let masked = context.training && dropoutProbability > 0
-        let zero = SIMD8<Float>(repeating: 0)
-        for row in 0..<rows {
-            let values = source + row * features
-            let result = target + row * features
-            var feature = 0
-            while feature + Vector.width <= features {
-                let affine = Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
-                Vector.store(affine.replacing(with: zero, where: affine .< zero), result, feature)
-                feature += Vector.width
-            }
-            while feature < features {
-                result[feature] = max(values[feature] * multiplier[feature] + offset[feature], 0)
-                feature += 1
+        if masked && features % Vector.width == 0 {
+            affineReLUWithDropout(
+                source: source, target: target, rows: rows, features: features, multiplier: multiplier, offset: offset,
+                generator: &context.generator)
+            return output
+        }
+        Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { _, range in
+            let zero = SIMD8<Float>(repeating: 0)
+            for row in range {
+                let values = source + row * features
+                let result = target + row * features
+                var feature = 0
+                while feature + Vector.width <= features {
+                    let affine =
+                        Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
+                    Vector.store(affine.replacing(with: zero, where: affine .< zero), result, feature)
+                    feature += Vector.width
+                }
+                while feature < features {
+                    result[feature] = max(values[feature] * multiplier[feature] + offset[feature], 0)
+                    feature += 1
+                }
             }
         }
         guard masked else { return output }
@@ -124,29 +148,77 @@ public final class GraphConvolutionBlock: Layer {
         return output
     }
 
+    /// `max(x * multiplier + offset, 0) * mask` in one pass, for widths that are a multiple of 8;
+    /// the mask is the one `applyDropout` draws (element `e` from 16 bits of call `e / 4`).
+    private func affineReLUWithDropout(
+        source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>, rows: Int, features: Int,
+        multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>, generator: inout SeededGenerator
+    ) {
+        let threshold = UInt64((dropoutProbability * 65536).rounded())
+        let keptScale = 1 / (1 - dropoutProbability)
+        let startState = generator.state
+        let callsPerRow = features / 4
+        Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { _, range in
+            var chunkGenerator = SeededGenerator(
+                seed: startState &+ UInt64(range.lowerBound * callsPerRow) &* Self.splitMixStep)
+            let zero = SIMD8<Float>(repeating: 0)
+            for row in range {
+                let values = source + row * features
+                let result = target + row * features
+                var feature = 0
+                while feature < features {
+                    let first = chunkGenerator.next()
+                    let second = chunkGenerator.next()
+                    var mask = SIMD8<Float>(repeating: 0)
+                    for lane in 0..<4 {
+                        mask[lane] = (first >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
+                        mask[lane + 4] = (second >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
+                    }
+                    let affine =
+                        Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
+                    Vector.store(affine.replacing(with: zero, where: affine .< zero) * mask, result, feature)
+                    feature += Vector.width
+                }
+            }
+        }
+        generator.state = startState &+ UInt64(rows * callsPerRow) &* Self.splitMixStep
+    }
+
     /// Zeroes elements with probability `p` and scales the rest by `1 / (1 - p)`, drawing 16 bits an
-    /// element exactly as `Dropout` does.
+    /// element exactly as `Dropout` does: element `e` uses 16 bits of the generator's call `e / 4`.
+    /// SplitMix64's state moves by a fixed step a call, so a chunk starting at call `k` starts its own
+    /// generator at `state + k * step`, and the masks do not depend on the number of threads.
     private func applyDropout(to values: UnsafeMutablePointer<Float>, count: Int, generator: inout SeededGenerator) {
         let threshold = UInt64((dropoutProbability * 65536).rounded())
         let keptScale = 1 / (1 - dropoutProbability)
-        var index = 0
-        while index + 4 <= count {
-            let bits = generator.next()
-            values[index] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
-            values[index + 1] *= (bits >> 16 & 0xFFFF) >= threshold ? keptScale : 0
-            values[index + 2] *= (bits >> 32 & 0xFFFF) >= threshold ? keptScale : 0
-            values[index + 3] *= (bits >> 48) >= threshold ? keptScale : 0
-            index += 4
-        }
-        if index < count {
-            var bits = generator.next()
-            while index < count {
-                values[index] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
-                bits >>= 16
-                index += 1
+        let startState = generator.state
+        let calls = (count + 3) / 4
+        Parallel.run(count: calls, threads: threads, minimumPerChunk: 4096) { _, range in
+            var chunkGenerator = SeededGenerator(seed: startState &+ UInt64(range.lowerBound) &* Self.splitMixStep)
+            for call in range {
+                var bits = chunkGenerator.next()
+                let first = call * 4
+                if first + 4 <= count {
+                    values[first] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
+                    values[first + 1] *= (bits >> 16 & 0xFFFF) >= threshold ? keptScale : 0
+                    values[first + 2] *= (bits >> 32 & 0xFFFF) >= threshold ? keptScale : 0
+                    values[first + 3] *= (bits >> 48) >= threshold ? keptScale : 0
+                    continue
+                }
+                for index in first..<count {
+                    values[index] *= (bits & 0xFFFF) >= threshold ? keptScale : 0
+                    bits >>= 16
+                }
             }
         }
+        generator.state = startState &+ UInt64(calls) &* Self.splitMixStep
     }
+
+    /// How far `SeededGenerator` (SplitMix64) moves its state on each call.
+    static let splitMixStep: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// Rows below which a loop stays on one thread.
+    static let rowsPerChunk = 512
 
     /// Sets the gradients of the convolution and the normalisation and returns `dX`.
     public func backward(_ outputGradient: Tensor) throws(BLASError) -> Tensor {
@@ -166,30 +238,44 @@ public final class GraphConvolutionBlock: Layer {
         sumGradient.update(repeating: 0, count: features)
         sumGradientTimesHat.update(repeating: 0, count: features)
 
-        // The ReLU and dropout gates, and the two sums BatchNorm's backward needs, in one pass.
-        for row in 0..<rows {
-            let incoming = gradient + row * features
-            let values = result + row * features
-            let pre = gated + row * features
-            let inputs = source + row * features
-            var feature = 0
+        // The ReLU and dropout gates, and the two sums BatchNorm's backward needs, in one pass; each
+        // chunk of rows sums into its own row of `partials`.
+        let chunks = Parallel.chunkCount(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk)
+        partials.resize([chunks, 2 * features])
+        partials.fill(0)
+        let partialSums = partials.pointer
+        Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { chunk, range in
+            let sumGradient = partialSums + chunk * 2 * features
+            let sumGradientTimesHat = sumGradient + features
             let zero = SIMD8<Float>(repeating: 0)
-            while feature + Vector.width <= features {
-                let scaled = Vector.load(incoming, feature) * keptScale
-                let value = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
-                Vector.store(value, pre, feature)
-                Vector.store(Vector.load(sumGradient, feature) + value, sumGradient, feature)
-                let hat = (Vector.load(inputs, feature) - Vector.load(mean, feature)) * Vector.load(inverse, feature)
-                Vector.store(Vector.load(sumGradientTimesHat, feature) + value * hat, sumGradientTimesHat, feature)
-                feature += Vector.width
+            for row in range {
+                let incoming = gradient + row * features
+                let values = result + row * features
+                let pre = gated + row * features
+                let inputs = source + row * features
+                var feature = 0
+                while feature + Vector.width <= features {
+                    let scaled = Vector.load(incoming, feature) * keptScale
+                    let value = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
+                    Vector.store(value, pre, feature)
+                    Vector.store(Vector.load(sumGradient, feature) + value, sumGradient, feature)
+                    let hat =
+                        (Vector.load(inputs, feature) - Vector.load(mean, feature)) * Vector.load(inverse, feature)
+                    Vector.store(Vector.load(sumGradientTimesHat, feature) + value * hat, sumGradientTimesHat, feature)
+                    feature += Vector.width
+                }
+                while feature < features {
+                    let value = values[feature] > 0 ? incoming[feature] * keptScale : 0
+                    pre[feature] = value
+                    sumGradient[feature] += value
+                    sumGradientTimesHat[feature] += value * (inputs[feature] - mean[feature]) * inverse[feature]
+                    feature += 1
+                }
             }
-            while feature < features {
-                let value = values[feature] > 0 ? incoming[feature] * keptScale : 0
-                pre[feature] = value
-                sumGradient[feature] += value
-                sumGradientTimesHat[feature] += value * (inputs[feature] - mean[feature]) * inverse[feature]
-                feature += 1
-            }
+        }
+        for chunk in 0..<chunks {
+            TensorLoops.add(partialSums + chunk * 2 * features, into: sumGradient, count: features)
+            TensorLoops.add(partialSums + chunk * 2 * features + features, into: sumGradientTimesHat, count: features)
         }
 
         // dx = gamma / sigma (g - mean(g) - x̂ mean(g x̂)), rewritten as a g + b x + c per feature.
@@ -205,27 +291,30 @@ public final class GraphConvolutionBlock: Layer {
                 let hatMean = sumGradientTimesHat[feature] / count
                 a[feature] = factor
                 b[feature] = -factor * hatMean * inverse[feature]
-                c[feature] = -factor * sumGradient[feature] / count + factor * hatMean * inverse[feature] * mean[feature]
+                c[feature] =
+                    -factor * sumGradient[feature] / count + factor * hatMean * inverse[feature] * mean[feature]
             } else {
                 a[feature] = factor
                 b[feature] = 0
                 c[feature] = 0
             }
         }
-        for row in 0..<rows {
-            let pre = gated + row * features
-            let inputs = source + row * features
-            var feature = 0
-            while feature + Vector.width <= features {
-                let combined =
-                    Vector.load(a, feature) * Vector.load(pre, feature) + Vector.load(b, feature)
-                    * Vector.load(inputs, feature) + Vector.load(c, feature)
-                Vector.store(combined, pre, feature)
-                feature += Vector.width
-            }
-            while feature < features {
-                pre[feature] = a[feature] * pre[feature] + b[feature] * inputs[feature] + c[feature]
-                feature += 1
+        Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { _, range in
+            for row in range {
+                let pre = gated + row * features
+                let inputs = source + row * features
+                var feature = 0
+                while feature + Vector.width <= features {
+                    let combined =
+                        Vector.load(a, feature) * Vector.load(pre, feature) + Vector.load(b, feature)
+                        * Vector.load(inputs, feature) + Vector.load(c, feature)
+                    Vector.store(combined, pre, feature)
+                    feature += Vector.width
+                }
+                while feature < features {
+                    pre[feature] = a[feature] * pre[feature] + b[feature] * inputs[feature] + c[feature]
+                    feature += 1
+                }
             }
         }
         return try convolution.backward(preActivationGradient)

@@ -28,18 +28,23 @@ public struct LayerContext {
     public var training: Bool
     /// The random source for dropout masks.
     public var generator: SeededGenerator
+    /// Threads the layers' own loops may use (OpenBLAS has its own setting, `ComputeThreads`).
+    public var threads: Int
 
-    /// Creates a context.
-    public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0)) {
+    /// Creates a context; `threads` defaults to `ComputeThreads.count`.
+    public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0), threads: Int? = nil) {
         self.training = training
         self.generator = generator
+        self.threads = threads ?? ComputeThreads.count
     }
 }
 
 /// Small loops over tensors that several layers share.
 enum TensorLoops {
     /// `sums[f] = sum over rows of matrix[row, f]`, for a `rows x columns` row-major matrix.
-    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    static func columnSums(
+        _ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
+    ) {
         sums.update(repeating: 0, count: columns)
         for row in 0..<rows {
             let source = matrix + row * columns
@@ -61,7 +66,9 @@ enum TensorLoops {
     }
 
     /// Fills `rows` rows of `matrix` with `row`.
-    static func broadcast(_ row: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    static func broadcast(
+        _ row: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int
+    ) {
         for index in 0..<rows { (matrix + index * columns).update(from: row, count: columns) }
     }
 }

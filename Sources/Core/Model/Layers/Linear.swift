@@ -30,7 +30,8 @@ public final class Linear: Layer {
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
         let inputFeatures = weight.value.shape[0]
         let outputFeatures = weight.value.shape[1]
-        precondition(input.columns == inputFeatures, "linear layer expects \(inputFeatures) features, got \(input.shape)")
+        precondition(
+            input.columns == inputFeatures, "linear layer expects \(inputFeatures) features, got \(input.shape)")
         self.input = input
         let rows = input.rows
         output.resize(Array(input.shape.dropLast()) + [outputFeatures])

@@ -16,7 +16,8 @@ public final class PositionalEmbedding: Layer {
     public init(name: String, nodes: Int, inputFeatures: Int, embeddingSize: Int, generator: inout SeededGenerator) {
         embedding = Parameter(
             name: name,
-            value: Initialization.gaussian(shape: [nodes, embeddingSize], standardDeviation: 0.1, generator: &generator))
+            value: Initialization.gaussian(
+                shape: [nodes, embeddingSize], standardDeviation: 0.1, generator: &generator))
         self.inputFeatures = inputFeatures
     }
 
@@ -35,7 +36,8 @@ public final class PositionalEmbedding: Layer {
         for row in 0..<batch * nodes {
             let target = output.pointer + row * width
             target.update(from: input.pointer + row * inputFeatures, count: inputFeatures)
-            (target + inputFeatures).update(from: embedding.value.pointer + (row % nodes) * embeddingSize, count: embeddingSize)
+            (target + inputFeatures).update(
+                from: embedding.value.pointer + (row % nodes) * embeddingSize, count: embeddingSize)
         }
         return output
     }

@@ -41,7 +41,8 @@ public final class Readout {
             gradient.resize(shape)
             let size = gradient.count / max(batch, 1)
             for sample in 0..<batch {
-                (gradient.pointer + sample * size).update(from: outputGradient.pointer + sample * width + offset, count: size)
+                (gradient.pointer + sample * size).update(
+                    from: outputGradient.pointer + sample * width + offset, count: size)
             }
             offset += size
         }

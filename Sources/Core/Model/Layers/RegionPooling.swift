@@ -9,6 +9,7 @@ public final class RegionPooling: Layer {
     public let pooling: SparseMatrix
     private let transposedPooling: SparseMatrix
     private let output = Tensor(shape: [0])
+    private var threads = 1
     private let inputGradient = Tensor(shape: [0])
 
     /// Pools by `partition`.
@@ -28,11 +29,12 @@ public final class RegionPooling: Layer {
 
     /// `Y_b = P X_b`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        threads = context.threads
         precondition(input.shape.count == 3 && input.shape[1] == pooling.columnCount, "pooling input \(input.shape)")
         let batch = input.shape[0]
         let features = input.shape[2]
         output.resize([batch, pooling.rowCount, features])
-        pooling.apply(to: input.pointer, into: output.pointer, batch: batch, features: features)
+        pooling.apply(to: input.pointer, into: output.pointer, batch: batch, features: features, threads: threads)
         return output
     }
 
@@ -42,7 +44,7 @@ public final class RegionPooling: Layer {
         let features = outputGradient.shape[2]
         inputGradient.resize([batch, pooling.columnCount, features])
         transposedPooling.apply(
-            to: outputGradient.pointer, into: inputGradient.pointer, batch: batch, features: features)
+            to: outputGradient.pointer, into: inputGradient.pointer, batch: batch, features: features, threads: threads)
         return inputGradient
     }
 }

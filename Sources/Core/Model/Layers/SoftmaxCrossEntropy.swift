@@ -47,7 +47,9 @@ public final class SoftmaxCrossEntropy {
     }
 
     /// Softmax of each row of `logits` (`[batch, classes]`) into `probabilities`.
-    public static func softmax(_ logits: UnsafePointer<Float>, into probabilities: UnsafeMutablePointer<Float>, rows: Int, classes: Int) {
+    public static func softmax(
+        _ logits: UnsafePointer<Float>, into probabilities: UnsafeMutablePointer<Float>, rows: Int, classes: Int
+    ) {
         for sample in 0..<rows {
             let row = logits + sample * classes
             let target = probabilities + sample * classes
