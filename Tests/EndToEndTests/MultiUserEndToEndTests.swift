@@ -319,6 +319,14 @@ extension EndToEnd {
             let log = try harness.ctl(["logs", String(id)], as: owner)
             #expect(log.status != 0 && !log.output.contains("x_0"), "root's file read through a link: \(log)")
 
+            // A root glared does not look at paths for users: a file in a directory they cannot enter
+            // is accepted whether it exists or not, so the answer tells nothing about it.
+            for name in [secretName, "missing-\(secretName)"] {
+                let path = hidden.appendingPathComponent(name).path
+                let submitted = try harness.ctl(["extract", "--dataset", "landmarks:\(path)"], as: owner)
+                #expect(submitted.status == 0, "\(submitted)")
+            }
+
             // Removing the job deletes the links, never what they point to.
             let remove = try harness.ctl(["remove", String(id)], as: owner)
             #expect(remove.status == 0, "\(remove)")
