@@ -115,7 +115,10 @@ extension EndToEnd {
 
             let refusals: [(arguments: [String], expected: String)] = [
                 (["train", "--dataset", "tarball:/data/faces", "--epochs", "1"], "tarball"),
-                (["train", "--dataset", "landmarks:\(harness.directory.path)/absent.csv", "--epochs", "1"], "absent.csv"),
+                (
+                    ["train", "--dataset", "landmarks:\(harness.directory.path)/absent.csv", "--epochs", "1"],
+                    "absent.csv"
+                ),
                 (["infer", "--model", "no-such-model", harness.directory.path], "no-such-model"),
                 (["infer", "--model", future.path, harness.directory.path], "version"),
             ]

@@ -63,12 +63,12 @@ extension EndToEnd {
             }
             let jobs = try harness.listAll()
             let names = jobs.compactMap(\.spec.name)
+            let failed = failures.withLock { $0 }
             print(
                 "fault injection: \(Self.clients) concurrent clients submitted "
                     + "\(Self.clients * Self.submissionsPerClient) jobs in \(elapsed); rows found \(jobs.count), "
-                    + "distinct ids printed \(Set(printedIds).count), failed submissions \(failures.withLock { $0.count })")
+                    + "distinct ids printed \(Set(printedIds).count), failed submissions \(failed.count)")
 
-            let failed = failures.withLock { $0 }
             #expect(failed.isEmpty, "\(failed.count) failed submissions, the first: \(failed.prefix(5))")
             #expect(strayLines.isEmpty, "\(strayLines.count) unexpected lines, the first: \(strayLines.prefix(5))")
             #expect(!strayLines.contains { $0.lowercased().contains("locked") }, "a client saw a lock error")

@@ -81,7 +81,8 @@ extension EndToEnd {
             let running = try harness.waitForJob(id, timeout: .seconds(120), pollEvery: 0.05) { job in
                 switch point {
                 case .atStart: return job.state == .running
-                default: return job.state == .running && job.progress?.phase == "epoch" && (job.progress?.done ?? 0) >= 1
+                default:
+                    return job.state == .running && job.progress?.phase == "epoch" && (job.progress?.done ?? 0) >= 1
                 }
             }
             if point == .midEpoch || point == .midEpochWithWorker {

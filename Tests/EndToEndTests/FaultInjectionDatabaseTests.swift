@@ -24,7 +24,8 @@ extension EndToEnd {
             // Enough jobs for a database of several pages; drained so they stay queued.
             #expect(try harness.ctl(["drain"]).status == 0)
             for index in 0..<40 {
-                _ = try harness.submit(Trainings.tiny + ["--name", "job-\(index)-" + String(repeating: "x", count: 100)])
+                _ = try harness.submit(
+                    Trainings.tiny + ["--name", "job-\(index)-" + String(repeating: "x", count: 100)])
             }
             #expect(harness.stop(), "glared did not stop\n\(harness.daemonLog())")
 
@@ -40,7 +41,9 @@ extension EndToEnd {
             var generator = SystemRandomNumberGenerator()
             switch damage {
             case .corruptPages:
-                for index in (bytes.count / 2)..<bytes.count { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+                for index in (bytes.count / 2)..<bytes.count {
+                    bytes[index] = UInt8.random(in: 0...255, using: &generator)
+                }
             case .corruptHeader:
                 for index in 0..<100 { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
             case .truncated:
@@ -59,7 +62,9 @@ extension EndToEnd {
                 environment: environment, logPath: logPath)
             let exited = daemon.waitForExit(timeout: .seconds(30))
             let message = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            print("fault injection: database \(damage.rawValue): glared \(daemon.termination.map { "\($0)" } ?? "ran on")")
+            print(
+                "fault injection: database \(damage.rawValue): glared \(daemon.termination.map { "\($0)" } ?? "ran on")"
+            )
 
             #expect(exited, "glared started on a \(damage.rawValue) database\n\(message)")
             if case .exited(let status) = daemon.termination {

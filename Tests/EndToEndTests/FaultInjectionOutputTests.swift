@@ -50,8 +50,9 @@ extension EndToEnd {
                 peak = max(peak, try residentKilobytes(of: pid))
                 job = try harness.show(id)
             }
-            let logBytes = (try? FileManager.default.attributesOfItem(
-                atPath: harness.stateDirectory.appendingPathComponent("jobs/\(id)/log").path)[.size] as? Int) ?? 0
+            let logBytes =
+                (try? FileManager.default.attributesOfItem(
+                    atPath: harness.stateDirectory.appendingPathComponent("jobs/\(id)/log").path)[.size] as? Int) ?? 0
             print(
                 "fault injection: a job wrote \(logBytes) bytes of log; glared RSS \(before) kB before, "
                     + "peak \(peak) kB while it ran; slowest glarectl list \(slowestList)")

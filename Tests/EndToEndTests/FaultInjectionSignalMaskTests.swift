@@ -14,7 +14,9 @@ extension EndToEnd {
             var blocked = sigset_t()
             sigemptyset(&blocked)
             #expect(pthread_sigmask(SIG_SETMASK, nil, &blocked) == 0)
-            print("fault injection: SIGTERM blocked in the thread starting glared: \(sigismember(&blocked, SIGTERM) == 1)")
+            print(
+                "fault injection: SIGTERM blocked in the thread starting glared: \(sigismember(&blocked, SIGTERM) == 1)"
+            )
 
             let process = Process()
             process.executableURL = harness.binaries.appendingPathComponent("glared")

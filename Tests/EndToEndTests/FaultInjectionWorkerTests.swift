@@ -22,7 +22,8 @@ extension EndToEnd {
 
             let job = try harness.waitForJob(id, timeout: .seconds(10), pollEvery: 0.05) { $0.state.isFinal }
             let elapsed = ContinuousClock.now - killed
-            print("fault injection: worker kill -9 seen as \(job.state) (\(job.reason ?? "no reason")) after \(elapsed)")
+            print(
+                "fault injection: worker kill -9 seen as \(job.state) (\(job.reason ?? "no reason")) after \(elapsed)")
             #expect(job.state == .failed, "\(job)")
             #expect(job.reason?.contains("signal 9") == true, "reason: \(String(describing: job.reason))")
             #expect(elapsed < .seconds(5), "the kill took \(elapsed) to be seen")
