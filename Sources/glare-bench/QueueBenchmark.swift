@@ -121,6 +121,14 @@ struct QueueBenchmark {
         let seconds = Date().timeIntervalSince(started)
         let failed = items.filter { $0.job?.state != .succeeded }.count
         guard failed == 0 else { throw QueueBenchmarkError("\(failed) inference jobs did not succeed") }
+        // Where the time goes: a job's own run (worker start to recorded end) against the whole.
+        let runs = items.compactMap { item in
+            item.job.flatMap { job in job.finishedAt.map { $0 - (job.startedAt ?? $0) } }
+        }
+        print(
+            String(
+                format: "glared: a job ran %.1f ms on average (worker start to recorded end), over %d jobs",
+                runs.reduce(0, +) / Double(max(1, runs.count)) * 1000, runs.count))
         return Figures(name: "glared", submitLatencies: latencies, seconds: seconds, jobs: jobs)
     }
 
