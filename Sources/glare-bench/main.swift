@@ -5,6 +5,7 @@ import Foundation
 let usage = """
     usage: glare-bench model [--threads 1,2] [--batch-sizes 64,256,1024] [--no-peer]
            glare-bench landmarks [--rounds N] [--side 512]
+           glare-bench queue [--jobs 500]
 
     """
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -14,6 +15,8 @@ do {
         try ModelBenchmarkCommand(arguments: Array(arguments.dropFirst())).run()
     case "landmarks":
         try LandmarkBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "queue":
+        try QueueBenchmark(arguments: Array(arguments.dropFirst())).run()
     default:
         FileHandle.standardError.write(Data(usage.utf8))
         exit(2)

@@ -170,6 +170,13 @@ public final class Daemon: Sendable {
         }
         stopAllWorkers()
 
+        // glared exits without closing the database, so the log is folded into the file here.
+        do {
+            try store.checkpoint()
+        } catch {
+            log.warning("cannot checkpoint the queue database", ["GLARE_ERROR": "\(error)"])
+        }
+
         runtime.withLock { $0.stopped = true }
         log.notice("glared stopped")
         jobChanges.notify()

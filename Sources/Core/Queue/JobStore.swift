@@ -47,6 +47,19 @@ public final class JobStore: Sendable {
     /// The current time, seconds since the epoch.
     var now: Double { clock() }
 
+    /// Copies every committed change from the write-ahead log into the database file and empties the log.
+    ///
+    /// SQLite does this by itself only when the last connection closes, and a daemon that exits
+    /// without tearing down its objects never closes it; after this, `queue.sqlite` alone holds the
+    /// whole queue (a copy of that one file is a complete backup).
+    public func checkpoint() throws {
+        try withDatabase { database in
+            try database.retryingWhileBusy(limit: 5) {
+                try database.query("PRAGMA wal_checkpoint(TRUNCATE)") { _ in }
+            }
+        }
+    }
+
     // MARK: - Submitting
 
     /// Adds a job to the queue.

@@ -21,6 +21,11 @@ final class DaemonHarness {
     /// The executables' directory.
     let binaries: URL
 
+    /// Lines of a configuration file passed with `--config`; none when empty.
+    var configuration: [String] = []
+    /// The glared to start, when not the one in `binaries` (a copy beside a stand-in worker).
+    var daemonExecutable: URL?
+
     private var daemon: DaemonProcess?
     private var invocations = 0
 
@@ -60,8 +65,13 @@ final class DaemonHarness {
         environment.removeValue(forKey: "NOTIFY_SOCKET")
         environment.removeValue(forKey: "LISTEN_FDS")
         environment.removeValue(forKey: "LISTEN_PID")
-        var executable = binaries.appendingPathComponent("glared").path
+        var executable = (daemonExecutable ?? binaries.appendingPathComponent("glared")).path
         var arguments = ["--state-dir", stateDirectory.path, "--socket", socketPath] + extraArguments
+        if !configuration.isEmpty {
+            let file = directory.appendingPathComponent("glared.conf")
+            try (configuration.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            arguments += ["--config", file.path]
+        }
         if let account {
             let command = account.commandLine(executable: executable, arguments: arguments)
             executable = command[0]
