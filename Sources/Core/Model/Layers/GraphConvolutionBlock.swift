@@ -162,6 +162,11 @@ public final class GraphConvolutionBlock: Layer {
             var chunkGenerator = SeededGenerator(
                 seed: startState &+ UInt64(range.lowerBound * callsPerRow) &* Self.splitMixStep)
             let zero = SIMD8<Float>(repeating: 0)
+            let kept = SIMD8<Float>(repeating: keptScale)
+            let limit = SIMD8<UInt32>(repeating: UInt32(threshold))
+            // Lane `l` takes bits 16 (l % 4) ..< 16 (l % 4 + 1) of its call, as in `applyDropout`.
+            let shifts = SIMD8<UInt32>(0, 16, 0, 16, 0, 16, 0, 16)
+            let low16 = SIMD8<UInt32>(repeating: 0xFFFF)
             for row in range {
                 let values = source + row * features
                 let result = target + row * features
@@ -169,11 +174,13 @@ public final class GraphConvolutionBlock: Layer {
                 while feature < features {
                     let first = chunkGenerator.next()
                     let second = chunkGenerator.next()
-                    var mask = SIMD8<Float>(repeating: 0)
-                    for lane in 0..<4 {
-                        mask[lane] = (first >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
-                        mask[lane + 4] = (second >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
-                    }
+                    let words = SIMD8<UInt32>(
+                        UInt32(truncatingIfNeeded: first), UInt32(truncatingIfNeeded: first),
+                        UInt32(truncatingIfNeeded: first >> 32), UInt32(truncatingIfNeeded: first >> 32),
+                        UInt32(truncatingIfNeeded: second), UInt32(truncatingIfNeeded: second),
+                        UInt32(truncatingIfNeeded: second >> 32), UInt32(truncatingIfNeeded: second >> 32))
+                    let draws = (words &>> shifts) & low16
+                    let mask = zero.replacing(with: kept, where: draws .>= limit)
                     let affine =
                         Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
                     Vector.store(affine.replacing(with: zero, where: affine .< zero) * mask, result, feature)
