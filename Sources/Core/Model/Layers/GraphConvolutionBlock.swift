@@ -40,6 +40,11 @@ public final class GraphConvolutionBlock: Layer {
 
     /// `Dropout(ReLU(BatchNorm(conv(X))))`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        if context.inferenceOnly && !context.training, let graph = convolution as? GraphConvolution,
+            graph.aggregatesLast
+        {
+            return try inferenceForward(input, graph: graph, context: &context)
+        }
         let convolved = try convolution.forward(input, context: &context)
         convolutionOutput = convolved
         trainedLastForward = context.training
@@ -146,6 +151,35 @@ public final class GraphConvolutionBlock: Layer {
         guard masked else { return output }
         applyDropout(to: target, count: rows * features, generator: &context.generator)
         return output
+    }
+
+    /// Evaluation mode with no backward to follow: BatchNorm (running statistics) and ReLU applied
+    /// as each aggregated row leaves the convolution, so the convolution's output is never read
+    /// back. The same operations in the same order as the unfused path, so the same bits.
+    private func inferenceForward(
+        _ input: Tensor, graph: GraphConvolution, context: inout LayerContext
+    ) throws(BLASError) -> Tensor {
+        let features = normalization.scale.value.count
+        let gamma = normalization.scale.value.pointer
+        let beta = normalization.shift.value.pointer
+        let mean = mean.pointer
+        let inverse = inverseDeviation.pointer
+        let scale = preActivationGradient
+        scale.resize([2 * features])
+        let multiplier = scale.pointer
+        let offset = scale.pointer + features
+        for feature in 0..<features {
+            mean[feature] = normalization.runningMean[feature]
+            inverse[feature] = 1 / (normalization.runningVariance[feature] + normalization.epsilon).squareRoot()
+            multiplier[feature] = gamma[feature] * inverse[feature]
+            offset[feature] = beta[feature] - mean[feature] * multiplier[feature]
+        }
+
+        // The activated output lives in the convolution's workspace; a backward would be wrong.
+        convolutionOutput = nil
+        trainedLastForward = false
+        let activation = (multiplier: UnsafePointer(multiplier), offset: UnsafePointer(offset))
+        return try graph.forward(input, context: &context, activation: activation)
     }
 
     /// `max(x * multiplier + offset, 0) * mask` in one pass, for widths that are a multiple of 8;
