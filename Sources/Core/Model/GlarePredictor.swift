@@ -24,6 +24,7 @@ public final class GlarePredictor {
 
         init(network: GlareNetwork) {
             self.network = network
+            context.inferenceOnly = true
         }
     }
 

@@ -105,8 +105,11 @@ struct TensorArchive {
         for entry in entries {
             let count = entry.shape.reduce(1, *)
             var values = [Float](repeating: 0, count: count)
-            values.withUnsafeMutableBytes { target in
+            let copied = values.withUnsafeMutableBytes { target in
                 data.copyBytes(to: target, from: data.startIndex + offset..<data.startIndex + offset + 4 * count)
+            }
+            guard copied == 4 * count else {
+                throw .corrupt(path: path, detail: "tensor \(entry.name) holds \(copied) of \(4 * count) bytes")
             }
             tensors.append((entry.name, entry.shape, values))
             offset += 4 * count
@@ -138,10 +141,12 @@ struct TensorArchive {
 
     private static func load<Value: FixedWidthInteger>(_ data: Data, at offset: Int) -> Value {
         var value = Value.zero
-        withUnsafeMutableBytes(of: &value) { target in
+        let copied = withUnsafeMutableBytes(of: &value) { target in
             data.copyBytes(
                 to: target, from: data.startIndex + offset..<data.startIndex + offset + MemoryLayout<Value>.size)
         }
+        // Callers check the length before loading, so a short copy is a bug here, not a bad file.
+        precondition(copied == MemoryLayout<Value>.size, "archive field at \(offset) read \(copied) bytes")
         return Value(littleEndian: value)
     }
 

@@ -66,7 +66,22 @@ public final class Optimizer {
             let gradient = parameter.gradient.pointer
             let first = firstMoments[index].pointer
             let second = secondMoments[index].pointer
-            for element in 0..<parameter.value.count {
+            let count = parameter.value.count
+            // The same operations eight lanes at a time (the pointers may alias as far as the
+            // compiler knows, so it does not vectorise the scalar loop), then the tail.
+            var element = 0
+            while element + Vector.width <= count {
+                let grad = Vector.load(gradient, element) + coupledDecay * Vector.load(value, element)
+                let newFirst = beta1 * Vector.load(first, element) + (1 - beta1) * grad
+                let newSecond = beta2 * Vector.load(second, element) + (1 - beta2) * grad * grad
+                Vector.store(newFirst, first, element)
+                Vector.store(newSecond, second, element)
+                let denominator = newSecond.squareRoot() * inverseSecondCorrection + epsilon
+                let updated = Vector.load(value, element) * decoupledFactor - stepSize * newFirst / denominator
+                Vector.store(updated, value, element)
+                element += Vector.width
+            }
+            for element in element..<count {
                 let grad = gradient[element] + coupledDecay * value[element]
                 first[element] = beta1 * first[element] + (1 - beta1) * grad
                 second[element] = beta2 * second[element] + (1 - beta2) * grad * grad

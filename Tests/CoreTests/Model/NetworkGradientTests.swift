@@ -104,6 +104,29 @@ struct NetworkGradientTests {
         #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
     }
 
+    @Test func predictor_fusingBatchNormAndReLUIntoAggregation_givesTheNetworksEvaluationLogitsBitForBit() throws {
+        // Widths 40 and 8 take the 32-lane, 8-lane and scalar paths of the fused aggregation.
+        var configuration = Self.smallConfiguration(activation: .relu)
+        configuration.levelWidths = [[40, 40], [16, 16], [8, 3]]
+        var generator = Core.SeededGenerator(seed: 53)
+        let network = try GlareNetwork(configuration: configuration, classCount: 3, generator: &generator)
+
+        // A few training passes move the running statistics away from 0 and 1.
+        var training = LayerContext(training: true, generator: Core.SeededGenerator(seed: 54))
+        for seed in 55..<58 {
+            _ = try network.forward(GradientChecker.randomTensor([20, 68, 3], seed: UInt64(seed)), context: &training)
+        }
+
+        let input = GradientChecker.randomTensor([40, 68, 3], seed: 59)
+        var evaluation = LayerContext(training: false, threads: 1)
+        let unfused = try network.forward(input, context: &evaluation).values
+        let fused = try GlarePredictor(network: network, chunkSize: 40, threads: 1).logits(for: input).values
+        #expect(unfused.count == fused.count)
+        #expect(
+            fused.map(\.bitPattern) == unfused.map(\.bitPattern),
+            "fused \(fused.prefix(6)) unfused \(unfused.prefix(6))")
+    }
+
     @Test func peerReference_hasThePeersReadoutWidthAndLayers() throws {
         let configuration = ModelConfiguration.peerReference
         #expect(configuration.readoutWidth == 64 + 9 * 128 + 128)

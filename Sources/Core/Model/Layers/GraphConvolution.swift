@@ -52,6 +52,18 @@ public final class GraphConvolution: Layer {
 
     /// `Y = Â X W + b`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        try forward(input, context: &context, activation: nil)
+    }
+
+    /// Whether the aggregation is the last step of `forward`, so that `activation` can ride on it.
+    var aggregatesLast: Bool { !aggregatesFirst }
+
+    /// `Y = max((Â X W + b) m + o, 0)` per feature when `activation` is `(m, o)` and the layer
+    /// aggregates last (ignored otherwise); plain `Y = Â X W + b` without it.
+    func forward(
+        _ input: Tensor, context: inout LayerContext,
+        activation: (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)?
+    ) throws(BLASError) -> Tensor {
         threads = context.threads
         precondition(
             input.shape.count == 3 && input.shape[1] == nodes && input.shape[2] == inputFeatures,
@@ -77,7 +89,7 @@ public final class GraphConvolution: Layer {
                 inner: inputFeatures)
             adjacency.apply(
                 to: intermediate.pointer, into: output.pointer, batch: batch, features: outputFeatures,
-                bias: bias.value.pointer, threads: threads)
+                bias: bias.value.pointer, activation: activation, threads: threads)
         }
         return output
     }

@@ -40,6 +40,11 @@ public final class GraphConvolutionBlock: Layer {
 
     /// `Dropout(ReLU(BatchNorm(conv(X))))`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        if context.inferenceOnly && !context.training, let graph = convolution as? GraphConvolution,
+            graph.aggregatesLast
+        {
+            return try inferenceForward(input, graph: graph, context: &context)
+        }
         let convolved = try convolution.forward(input, context: &context)
         convolutionOutput = convolved
         trainedLastForward = context.training
@@ -148,6 +153,35 @@ public final class GraphConvolutionBlock: Layer {
         return output
     }
 
+    /// Evaluation mode with no backward to follow: BatchNorm (running statistics) and ReLU applied
+    /// as each aggregated row leaves the convolution, so the convolution's output is never read
+    /// back. The same operations in the same order as the unfused path, so the same bits.
+    private func inferenceForward(
+        _ input: Tensor, graph: GraphConvolution, context: inout LayerContext
+    ) throws(BLASError) -> Tensor {
+        let features = normalization.scale.value.count
+        let gamma = normalization.scale.value.pointer
+        let beta = normalization.shift.value.pointer
+        let mean = mean.pointer
+        let inverse = inverseDeviation.pointer
+        let scale = preActivationGradient
+        scale.resize([2 * features])
+        let multiplier = scale.pointer
+        let offset = scale.pointer + features
+        for feature in 0..<features {
+            mean[feature] = normalization.runningMean[feature]
+            inverse[feature] = 1 / (normalization.runningVariance[feature] + normalization.epsilon).squareRoot()
+            multiplier[feature] = gamma[feature] * inverse[feature]
+            offset[feature] = beta[feature] - mean[feature] * multiplier[feature]
+        }
+
+        // The activated output lives in the convolution's workspace; a backward would be wrong.
+        convolutionOutput = nil
+        trainedLastForward = false
+        let activation = (multiplier: UnsafePointer(multiplier), offset: UnsafePointer(offset))
+        return try graph.forward(input, context: &context, activation: activation)
+    }
+
     /// `max(x * multiplier + offset, 0) * mask` in one pass, for widths that are a multiple of 8;
     /// the mask is the one `applyDropout` draws (element `e` from 16 bits of call `e / 4`).
     private func affineReLUWithDropout(
@@ -162,6 +196,11 @@ public final class GraphConvolutionBlock: Layer {
             var chunkGenerator = SeededGenerator(
                 seed: startState &+ UInt64(range.lowerBound * callsPerRow) &* Self.splitMixStep)
             let zero = SIMD8<Float>(repeating: 0)
+            let kept = SIMD8<Float>(repeating: keptScale)
+            let limit = SIMD8<UInt32>(repeating: UInt32(threshold))
+            // Lane `l` takes bits 16 (l % 4) ..< 16 (l % 4 + 1) of its call, as in `applyDropout`.
+            let shifts = SIMD8<UInt32>(0, 16, 0, 16, 0, 16, 0, 16)
+            let low16 = SIMD8<UInt32>(repeating: 0xFFFF)
             for row in range {
                 let values = source + row * features
                 let result = target + row * features
@@ -169,11 +208,13 @@ public final class GraphConvolutionBlock: Layer {
                 while feature < features {
                     let first = chunkGenerator.next()
                     let second = chunkGenerator.next()
-                    var mask = SIMD8<Float>(repeating: 0)
-                    for lane in 0..<4 {
-                        mask[lane] = (first >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
-                        mask[lane + 4] = (second >> (16 * UInt64(lane)) & 0xFFFF) >= threshold ? keptScale : 0
-                    }
+                    let words = SIMD8<UInt32>(
+                        UInt32(truncatingIfNeeded: first), UInt32(truncatingIfNeeded: first),
+                        UInt32(truncatingIfNeeded: first >> 32), UInt32(truncatingIfNeeded: first >> 32),
+                        UInt32(truncatingIfNeeded: second), UInt32(truncatingIfNeeded: second),
+                        UInt32(truncatingIfNeeded: second >> 32), UInt32(truncatingIfNeeded: second >> 32))
+                    let draws = (words &>> shifts) & low16
+                    let mask = zero.replacing(with: kept, where: draws .>= limit)
                     let affine =
                         Vector.load(values, feature) * Vector.load(multiplier, feature) + Vector.load(offset, feature)
                     Vector.store(affine.replacing(with: zero, where: affine .< zero) * mask, result, feature)

@@ -30,6 +30,9 @@ public struct LayerContext {
     public var generator: SeededGenerator
     /// Threads the layers' own loops may use (OpenBLAS has its own setting, `ComputeThreads`).
     public var threads: Int
+    /// Whether no backward pass will follow (inference): layers may then fuse steps and drop what
+    /// only `backward` needs. Only meaningful in evaluation mode.
+    public var inferenceOnly = false
 
     /// Creates a context; `threads` defaults to `ComputeThreads.count`.
     public init(training: Bool, generator: SeededGenerator = SeededGenerator(seed: 0), threads: Int? = nil) {
