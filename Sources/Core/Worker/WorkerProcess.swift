@@ -103,10 +103,7 @@ public enum WorkerProcess {
     }
 
     private static func write(_ outcome: WorkerOutcome, to url: URL) throws {
-        let data = try WireProtocol.makeEncoder().encode(outcome)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".outcome.json.tmp")
-        try data.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else { throw SystemCallError("rename \(temporary.path)") }
+        try AtomicFile.write(WireProtocol.makeEncoder().encode(outcome), to: url)
     }
 
     /// Writes one line to standard output (the job's log) at once.

@@ -116,17 +116,7 @@ public final class LandmarkCache {
     }
 
     private func write(_ entry: LandmarkCacheEntry, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let data = try JSONEncoder().encode(entry)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString)")
-        do {
-            try data.write(to: temporary)
-            try renameFile(from: temporary, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try AtomicFile.write(JSONEncoder().encode(entry), to: url)
     }
 
     private static func outcome(of entry: LandmarkCacheEntry) -> Outcome {
