@@ -52,9 +52,9 @@ struct TensorArchive {
         }
         Self.append(Self.checksum(data), to: &data)
         do {
-            try data.write(to: url, options: .atomic)
+            try AtomicFile.write(data, to: url)
         } catch {
-            throw ModelFileError.cannotWrite(path: url.path, reason: error.localizedDescription)
+            throw ModelFileError.cannotWrite(path: url.path, reason: "\(error)")
         }
     }
 
