@@ -79,13 +79,30 @@ bool valid_image(const uint8_t *pixels, int32_t width, int32_t height, int32_t r
     return pixels != nullptr && width > 0 && height > 0 && row_stride >= width;
 }
 
+/// Runs an entry point's body and turns anything it throws into a status and a message, so that no
+/// exception crosses the C boundary.
+template <typename Body>
+glare_face_status guarded(char *message, size_t message_capacity, Body body) {
+    try {
+        return body();
+    } catch (const std::bad_alloc &) {
+        return GLARE_FACE_OUT_OF_MEMORY;
+    } catch (const std::exception &error) {
+        copy_message(message, message_capacity, error.what());
+        return GLARE_FACE_INTERNAL;
+    } catch (...) {
+        copy_message(message, message_capacity, "unknown exception");
+        return GLARE_FACE_INTERNAL;
+    }
+}
+
 }  // namespace
 
 extern "C" glare_face_status glare_face_detector_create(const char *predictor_path, glare_face_detector **detector,
                                                         char *message, size_t message_capacity) {
     if (predictor_path == nullptr || detector == nullptr) return GLARE_FACE_INVALID_ARGUMENT;
     *detector = nullptr;
-    try {
+    return guarded(message, message_capacity, [&] {
         std::lock_guard<std::mutex> lock(models_mutex);
         auto &predictors = loaded_predictors();
         auto found = predictors.find(predictor_path);
@@ -117,15 +134,7 @@ extern "C" glare_face_status glare_face_detector_create(const char *predictor_pa
         }
         *detector = new glare_face_detector{prototype_detector(), predictor};
         return GLARE_FACE_OK;
-    } catch (const std::bad_alloc &) {
-        return GLARE_FACE_OUT_OF_MEMORY;
-    } catch (const std::exception &error) {
-        copy_message(message, message_capacity, error.what());
-        return GLARE_FACE_INTERNAL;
-    } catch (...) {
-        copy_message(message, message_capacity, "unknown exception");
-        return GLARE_FACE_INTERNAL;
-    }
+    });
 }
 
 extern "C" void glare_face_detector_destroy(glare_face_detector *detector) { delete detector; }
@@ -139,7 +148,7 @@ extern "C" glare_face_status glare_face_detect(glare_face_detector *detector, co
         return GLARE_FACE_INVALID_ARGUMENT;
     }
     *count = 0;
-    try {
+    return guarded(message, message_capacity, [&] {
         const glare::GrayView view = make_view(pixels, width, height, row_stride);
         std::vector<dlib::rect_detection> detections;
         dlib::pyramid_down<2> pyramid;
@@ -167,15 +176,7 @@ extern "C" glare_face_status glare_face_detect(glare_face_detector *detector, co
             boxes[index].score = detections[index].detection_confidence;
         }
         return GLARE_FACE_OK;
-    } catch (const std::bad_alloc &) {
-        return GLARE_FACE_OUT_OF_MEMORY;
-    } catch (const std::exception &error) {
-        copy_message(message, message_capacity, error.what());
-        return GLARE_FACE_INTERNAL;
-    } catch (...) {
-        copy_message(message, message_capacity, "unknown exception");
-        return GLARE_FACE_INTERNAL;
-    }
+    });
 }
 
 extern "C" glare_face_status glare_face_predict(const glare_face_detector *detector, const uint8_t *pixels,
@@ -186,7 +187,7 @@ extern "C" glare_face_status glare_face_predict(const glare_face_detector *detec
         !(box.width > 0) || !(box.height > 0)) {
         return GLARE_FACE_INVALID_ARGUMENT;
     }
-    try {
+    return guarded(message, message_capacity, [&] {
         const glare::GrayView view = make_view(pixels, width, height, row_stride);
         // dlib's rectangle is inclusive of its right and bottom pixels, as its detector reports it.
         const dlib::rectangle rectangle(
@@ -199,13 +200,5 @@ extern "C" glare_face_status glare_face_predict(const glare_face_detector *detec
             points[2 * part + 1] = static_cast<float>(shape.part(part).y());
         }
         return GLARE_FACE_OK;
-    } catch (const std::bad_alloc &) {
-        return GLARE_FACE_OUT_OF_MEMORY;
-    } catch (const std::exception &error) {
-        copy_message(message, message_capacity, error.what());
-        return GLARE_FACE_INTERNAL;
-    } catch (...) {
-        copy_message(message, message_capacity, "unknown exception");
-        return GLARE_FACE_INTERNAL;
-    }
+    });
 }

@@ -10,11 +10,11 @@ enum Console {
     /// Whether standard error is a terminal, so a progress line can be rewritten in place.
     static let errorIsTerminal = isatty(STDERR_FILENO) == 1
 
-    /// The terminal's width for the progress line.
-    // TODO(terminal-width): ask the terminal (ioctl TIOCGWINSZ needs a C shim, ioctl being variadic);
-    // until then $COLUMNS, which shells set but do not export, or 80.
+    /// The terminal's width for the progress line: asked of the terminal on standard error, then
+    /// `$COLUMNS`, then 80. Asked each time, so a resized window is followed.
     static var terminalWidth: Int {
-        Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+        if let columns = try? TerminalSize.columns(of: STDERR_FILENO) { return columns }
+        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
     }
 
     /// Writes `text` to standard output.
