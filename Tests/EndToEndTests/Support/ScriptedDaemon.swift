@@ -13,7 +13,7 @@ final class ScriptedDaemon: @unchecked Sendable {
 
     let directory: URL
     let socketPath: String
-    private let listeningDescriptor: Int32
+    private let listener: SocketListener
     private let handler: Handler
     private let lock = NSLock()
     private var received: [Request] = []
@@ -24,31 +24,13 @@ final class ScriptedDaemon: @unchecked Sendable {
         socketPath = directory.appendingPathComponent("s.sock").path
         self.handler = handler
 
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw ClientError.system(operation: "socket", errno: errno) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(socketPath.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 16) == 0 else {
-            throw ClientError.system(operation: "bind and listen", errno: errno)
-        }
-        listeningDescriptor = descriptor
+        listener = try SocketListener.bind(path: socketPath, mode: 0o600, backlog: 16)
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
     deinit {
-        // Wakes the accept loop with an error, which ends it.
-        shutdown(listeningDescriptor, Int32(SHUT_RDWR))
-        close(listeningDescriptor)
+        // Wakes the accept loop, which then ends.
+        listener.close()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -57,12 +39,12 @@ final class ScriptedDaemon: @unchecked Sendable {
 
     private func acceptLoop() {
         while true {
-            let connection = accept(listeningDescriptor, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            Thread.detachNewThread { [self] in serve(connection) }
+            guard let connection = try? listener.accept() else { return }
+            // Served through the client's socket type (the one glarectl reads frames with), on a
+            // descriptor of its own.
+            let descriptor = dup(connection.fileDescriptor)
+            connection.close()
+            Thread.detachNewThread { [self] in serve(descriptor) }
         }
     }
 
