@@ -95,9 +95,13 @@ struct TrainJobTests {
         #expect(throws: ModelConfigurationError.self) {
             try TrainOptions(variant: "everything", epochs: nil, options: [:])
         }
-        #expect(throws: ModelConfigurationError.unsupported("the GAT convolution is not built yet; use gcn")) {
-            try TrainOptions(variant: "full-gat", epochs: nil, options: [:])
-        }
+    }
+
+    /// `full-gat` was refused ("not built yet") before the attention convolution existed.
+    @Test func trainOptions_withTheGATVariant_areAccepted() throws {
+        let options = try TrainOptions(variant: "full-gat", epochs: nil, options: [:])
+        #expect(options.model.variant == .full && options.model.convolution == .gat)
+        #expect(options.model.attention == ModelConfiguration.Attention())
     }
 
     @Test func trainOptions_readVariantEpochsAndEveryChoice() throws {
