@@ -21,10 +21,13 @@ struct NetworkGradientTests {
     }
 
     @Test(arguments: ModelConfiguration.Convolution.allCases)
-    func network_withELU_gradientsOfEveryParameterMatchFiniteDifferences(convolution: ModelConfiguration.Convolution) throws {
+    func network_withELU_gradientsOfEveryParameterMatchFiniteDifferences(
+        convolution: ModelConfiguration.Convolution
+    ) throws {
         var generator = Core.SeededGenerator(seed: 21)
         let network = try GlareNetwork(
-            configuration: Self.smallConfiguration(activation: .elu, convolution: convolution), classCount: 3, generator: &generator)
+            configuration: Self.smallConfiguration(activation: .elu, convolution: convolution), classCount: 3,
+            generator: &generator)
         let input = GradientChecker.randomTensor([3, 68, 3], seed: 22)
         let labels = [0, 2, 1]
         let loss = SoftmaxCrossEntropy()
