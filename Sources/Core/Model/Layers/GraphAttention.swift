@@ -184,7 +184,7 @@ public final class GraphAttention: Layer {
             // o_i^h = sum_j alpha_ij z_j, written (or added, when averaging) into y_i with the bias.
             let target = output.pointer + (sample * nodes + node) * outputFeatures + outputOffset
             if head == 0 || headCombination == .concatenate {
-                (target).update(from: bias.value.pointer + outputOffset, count: perHead)
+                target.update(from: bias.value.pointer + outputOffset, count: perHead)
             }
             for entry in entries {
                 let source =
