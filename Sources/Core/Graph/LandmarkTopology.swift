@@ -1,7 +1,8 @@
 /// The undirected edges among the 68 iBUG/300-W landmarks: level 0 of the graph hierarchy.
 ///
 /// Self loops are not listed; `Adjacency` adds them. `peer` is the default and is exactly the
-/// edge list of the benchmark peer (`bench/peer_glare.py`), so weights and figures compare.
+/// edge list of the benchmark peer (`bench/peer_glare.py`), so weights and figures compare;
+/// `anatomical` adds cross links; `delaunay` triangulates the mean face.
 public struct LandmarkTopology: Codable, Sendable, Equatable {
     /// One undirected edge between two node indices.
     public struct Edge: Codable, Sendable, Equatable {
@@ -17,7 +18,7 @@ public struct LandmarkTopology: Codable, Sendable, Equatable {
         }
     }
 
-    /// A short name recorded in the model file (`peer`, `anatomical`, or a user's own).
+    /// A short name recorded in the model file (`peer`, `anatomical`, `delaunay`, or a user's own).
     public var name: String
     /// The number of nodes.
     public var nodeCount: Int
@@ -63,14 +64,32 @@ public struct LandmarkTopology: Codable, Sendable, Equatable {
             Edge(31, 48), Edge(35, 54), Edge(0, 36), Edge(16, 45), Edge(62, 66),
         ])
 
-    // TODO(graph): a Delaunay triangulation of a mean shape as a third topology; it needs a
-    // reference mean face in Core, which the synthetic data work provides.
+    /// The edges of the Delaunay triangulation of the mean face's frontal view: the (x, y) of
+    /// `FaceShapeBasis.mean`, the synthetic set's average identity (from the 3DDFA morphable model).
+    /// Every landmark joins its nearest neighbours in the plane, across regions as well as along
+    /// contours, so the graph is denser than `peer` and `anatomical`.
+    public static let delaunay: LandmarkTopology = {
+        let mean = FaceShapeBasis.mean
+        let points = (0..<68).map { SIMD2(Double(mean[$0 * 3]), Double(mean[$0 * 3 + 1])) }
+        return try! LandmarkTopology(delaunayOf: points, name: "delaunay")
+    }()
+
+    /// The Delaunay triangulation of `points` (one a node) as a topology named `name`.
+    public init(delaunayOf points: [SIMD2<Double>], name: String) throws(GraphError) {
+        let triangulation = DelaunayTriangulation(points: points)
+        try self.init(
+            name: name, nodeCount: points.count, edges: triangulation.edges.map { Edge($0.first, $0.second) })
+    }
+
+    /// The names of the built-in topologies.
+    public static let builtInNames = ["peer", "anatomical", "delaunay"]
 
     /// The built-in topologies by name.
     public static func named(_ name: String) -> LandmarkTopology? {
         switch name {
         case "peer": return .peer
         case "anatomical": return .anatomical
+        case "delaunay": return .delaunay
         default: return nil
         }
     }

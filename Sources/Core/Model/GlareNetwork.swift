@@ -2,7 +2,7 @@
 /// between levels, a readout and an MLP head, with a hand-written backward pass.
 ///
 /// Input: normalised landmarks `[batch, 68, 3]`. Output: class logits `[batch, classes]`.
-/// Level `l` runs its blocks (`GCN -> BatchNorm -> activation -> Dropout`) on `[batch, n_l, F]`;
+/// Level `l` runs its blocks (`GCN or GAT -> BatchNorm -> activation -> Dropout`) on `[batch, n_l, F]`;
 /// `RegionPooling` maps level `l` to `l + 1`; the readout concatenates the level-0 mean, the
 /// level-1 nodes in order and the level-2 mean, as far as the variant goes.
 public final class GlareNetwork {
@@ -23,7 +23,7 @@ public final class GlareNetwork {
     private let gradientSums: [Tensor]
 
     /// Builds a network with fresh weights drawn from `generator`. `fusesBlocks` runs each
-    /// GCN-BatchNorm-ReLU-Dropout block as one `GraphConvolutionBlock` (same results, faster);
+    /// convolution-BatchNorm-ReLU-Dropout block as one `GraphConvolutionBlock` (same results, faster);
     /// tests turn it off to compare against the separate layers.
     public init(
         configuration: ModelConfiguration, classCount: Int, generator: inout SeededGenerator, fusesBlocks: Bool = true
@@ -38,8 +38,9 @@ public final class GlareNetwork {
 
         let landmarkCount = configuration.topology.nodeCount
         var features = 3
-        // Fused networks fold the embedding into the first convolution (`EmbeddedGraphConvolution`).
-        let usesEmbeddedInput = fusesBlocks && configuration.positionalEmbeddingSize > 0
+        // Fused GCN networks fold the embedding into the first convolution (`EmbeddedGraphConvolution`).
+        let usesEmbeddedInput =
+            fusesBlocks && configuration.positionalEmbeddingSize > 0 && configuration.convolution == .gcn
         if usesEmbeddedInput {
             embedding = nil
             features += configuration.positionalEmbeddingSize
@@ -63,6 +64,13 @@ public final class GlareNetwork {
                         embeddingName: "pos", convolutionName: name + ".conv.lin", inputFeatures: 3,
                         embeddingSize: configuration.positionalEmbeddingSize, outputFeatures: width,
                         normalizedAdjacency: hierarchy.levels[0].normalized, generator: &generator)
+                } else if configuration.convolution == .gat {
+                    let attention = GraphAttention(
+                        name: name + ".conv", inputFeatures: features, outputFeatures: width,
+                        neighbours: hierarchy.levels[level].normalized, attention: configuration.attention,
+                        generator: &generator)
+                    attention.computesInputGradient = level > 0 || index > 0 || embedding != nil
+                    convolution = attention
                 } else {
                     let plain = GraphConvolution(
                         name: name + ".conv.lin", inputFeatures: features, outputFeatures: width,

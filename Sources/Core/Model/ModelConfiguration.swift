@@ -29,8 +29,29 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public enum Convolution: String, Codable, Sendable, CaseIterable {
         /// GCN with symmetric normalisation.
         case gcn
-        /// Graph attention. TODO(model): not built yet; configurations asking for it are refused.
+        /// Graph attention (`GraphAttention`), shaped by `attention`.
         case gat
+    }
+
+    /// The settings of the graph attention convolution (used when `convolution` is `gat`).
+    public struct Attention: Codable, Sendable, Equatable {
+        /// How the heads' outputs become the layer's output.
+        public enum HeadCombination: String, Codable, Sendable, CaseIterable {
+            /// Side by side: each head has `width / heads` features (the width must divide).
+            case concatenate
+            /// The mean of the heads: each head has the full width.
+            case average
+        }
+
+        /// Attention heads per layer.
+        public var heads = 4
+        /// How the heads are combined.
+        public var headCombination = HeadCombination.concatenate
+        /// The slope of the LeakyReLU on the attention logits for negative values.
+        public var negativeSlope: Float = 0.2
+
+        /// Four concatenated heads with slope 0.2 (the GAT paper's hidden layers).
+        public init() {}
     }
 
     /// The non-linearity after each normalisation.
@@ -45,6 +66,8 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public var variant: Variant = .full
     /// The convolution at every level.
     public var convolution: Convolution = .gcn
+    /// Heads, head combination and slope of the attention convolution.
+    public var attention = Attention()
     /// The activation in the blocks and the head.
     public var activation: Activation = .relu
     /// Features of the learned per-landmark embedding appended to x, y, z (0 for none).
@@ -83,7 +106,6 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
 
     /// Checks that the choices fit together.
     public func validate() throws(ModelConfigurationError) {
-        guard convolution == .gcn else { throw .unsupported("the GAT convolution is not built yet; use gcn") }
         guard positionalEmbeddingSize >= 0 else { throw .invalid("positional embedding size must be >= 0") }
         guard levelWidths.count >= variant.levelCount else {
             throw .invalid("variant \(variant.rawValue) needs widths for \(variant.levelCount) levels")
@@ -93,6 +115,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
                 throw .invalid("level \(level) needs at least one positive width")
             }
         }
+        if convolution == .gat { try validateAttention() }
         guard headWidths.allSatisfy({ $0 > 0 }) else { throw .invalid("head widths must be positive") }
         guard dropout >= 0, dropout < 1 else { throw .invalid("dropout must be in [0, 1)") }
         guard partitions.count >= variant.levelCount - 1 else {
@@ -104,6 +127,46 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
                 throw .invalid("a partition covers \(partition.nodeCount) nodes where the level has \(nodes)")
             }
             nodes = partition.blockCount
+        }
+    }
+}
+
+extension ModelConfiguration {
+    private enum CodingKeys: String, CodingKey {
+        case variant, convolution, attention, activation, positionalEmbeddingSize, levelWidths, headWidths, dropout
+        case batchNormalization, normalization, topology, partitions
+    }
+
+    /// Decodes a configuration; `attention`, which model files written before GAT existed lack,
+    /// takes its default when absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        variant = try container.decode(Variant.self, forKey: .variant)
+        convolution = try container.decode(Convolution.self, forKey: .convolution)
+        attention = try container.decodeIfPresent(Attention.self, forKey: .attention) ?? Attention()
+        activation = try container.decode(Activation.self, forKey: .activation)
+        positionalEmbeddingSize = try container.decode(Int.self, forKey: .positionalEmbeddingSize)
+        levelWidths = try container.decode([[Int]].self, forKey: .levelWidths)
+        headWidths = try container.decode([Int].self, forKey: .headWidths)
+        dropout = try container.decode(Float.self, forKey: .dropout)
+        batchNormalization = try container.decode(Bool.self, forKey: .batchNormalization)
+        normalization = try container.decode(LandmarkNormalization.self, forKey: .normalization)
+        topology = try container.decode(LandmarkTopology.self, forKey: .topology)
+        partitions = try container.decode([Partition].self, forKey: .partitions)
+    }
+
+    /// Heads at least 1, a finite non-negative slope, and widths the heads divide when concatenated.
+    private func validateAttention() throws(ModelConfigurationError) {
+        guard attention.heads >= 1 else { throw .invalid("attention needs at least one head") }
+        guard attention.negativeSlope.isFinite, attention.negativeSlope >= 0 else {
+            throw .invalid("the attention slope must be a finite number >= 0")
+        }
+        guard attention.headCombination == .concatenate else { return }
+        for level in 0..<variant.levelCount {
+            for width in levelWidths[level] where width % attention.heads != 0 {
+                throw .invalid(
+                    "level \(level) width \(width) is not a multiple of \(attention.heads) concatenated heads")
+            }
         }
     }
 }

@@ -5,15 +5,16 @@ import Testing
 
 @Suite("Model files")
 struct ModelFileTests {
-    /// A model trained for one epoch, and raw (unnormalised) faces to predict.
-    static func trainedModel() throws -> (GlareModel, [Float]) {
+    /// A model with `convolution` trained for one epoch, and raw (unnormalised) faces to predict.
+    static func trainedModel(convolution: ModelConfiguration.Convolution = .gcn) throws -> (GlareModel, [Float]) {
         var data = SyntheticExpressionDataset.make(samples: 96, seed: 51, options: .easy)
         let raw = data.landmarks
         LandmarkNormalization.rootMeanSquareRadius.apply(to: &data.landmarks, count: data.count)
         var generator = Core.SeededGenerator(seed: 2)
+        var configuration = TrainingTestSupport.tinyConfiguration()
+        configuration.convolution = convolution
         let network = try GlareNetwork(
-            configuration: TrainingTestSupport.tinyConfiguration(), classCount: data.classNames.count,
-            generator: &generator)
+            configuration: configuration, classCount: data.classNames.count, generator: &generator)
         _ = try Trainer(
             network: network, configuration: TrainingTestSupport.quickTraining(epochs: 1), trainingSet: data,
             validationSet: data.subset([])
@@ -21,10 +22,11 @@ struct ModelFileTests {
         return (GlareModel(network: network, classNames: data.classNames, trainingSummary: ["epochs": 1]), raw)
     }
 
-    @Test func saveThenLoad_givesBitIdenticalPredictions() throws {
+    @Test(arguments: ModelConfiguration.Convolution.allCases)
+    func saveThenLoad_givesBitIdenticalPredictions(convolution: ModelConfiguration.Convolution) throws {
         let folder = try TrainingTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (model, faces) = try Self.trainedModel()
+        let (model, faces) = try Self.trainedModel(convolution: convolution)
         let url = folder.appendingPathComponent("model.glare")
         try model.save(to: url)
         let loaded = try GlareModel.load(contentsOf: url)
@@ -37,6 +39,25 @@ struct ModelFileTests {
         #expect(loaded.trainingSummary == ["epochs": 1])
         let sums = (0..<96).map { sample in after[sample * 8..<(sample + 1) * 8].reduce(0, +) }
         expectAllClose(sums, [Float](repeating: 1, count: 96), tolerance: 1e-5, "probabilities of each face sum to 1")
+    }
+
+    /// `Tests/Fixtures/gcn-before-gat.glare` was written by glare before GAT existed (its
+    /// configuration has no `attention`): a tiny `full` GCN network trained for one epoch. The
+    /// expected probabilities of two synthetic faces were printed by that same build.
+    @Test func load_ofAGCNFileWrittenBeforeGAT_givesThePredictionsItGaveThen() throws {
+        let url = packageRoot().appendingPathComponent("Tests/Fixtures/gcn-before-gat.glare")
+        let model = try GlareModel.load(contentsOf: url)
+        #expect(model.configuration.convolution == .gcn && model.configuration.levelWidths == [[4], [4], [4]])
+        #expect(model.configuration.attention == ModelConfiguration.Attention())
+
+        let faces = SyntheticExpressionDataset.make(samples: 2, seed: 5, options: .easy).landmarks
+        let expected: [Float] = [
+            0.13093203, 0.121403225, 0.11856783, 0.120860875, 0.12492036, 0.13007231, 0.12179882, 0.13144456,
+            0.13024274, 0.1224078, 0.11976949, 0.12178904, 0.12457979, 0.12866855, 0.122472726, 0.13006991,
+        ]
+        expectAllClose(
+            model.predictProbabilities(landmarks: faces, count: 2), expected, tolerance: 1e-6,
+            "two easy synthetic faces (seed 5) through \(url.lastPathComponent)")
     }
 
     @Test func load_whenFileIsTruncated_refuses() throws {

@@ -4,9 +4,15 @@ import Testing
 
 @Suite("Whole-network gradients and the fused block")
 struct NetworkGradientTests {
-    /// A small `full` network: every level, pooling and the readout, but narrow layers.
-    static func smallConfiguration(activation: ModelConfiguration.Activation) -> ModelConfiguration {
+    /// A small `full` network: every level, pooling and the readout, but narrow layers; GAT
+    /// networks average two heads, so that any width works.
+    static func smallConfiguration(
+        activation: ModelConfiguration.Activation, convolution: ModelConfiguration.Convolution = .gcn
+    ) -> ModelConfiguration {
         var configuration = ModelConfiguration()
+        configuration.convolution = convolution
+        configuration.attention.heads = 2
+        configuration.attention.headCombination = .average
         configuration.positionalEmbeddingSize = 2
         configuration.levelWidths = [[4], [5], [3]]
         configuration.headWidths = [6]
@@ -14,10 +20,14 @@ struct NetworkGradientTests {
         return configuration
     }
 
-    @Test func network_withELU_gradientsOfEveryParameterMatchFiniteDifferences() throws {
+    @Test(arguments: ModelConfiguration.Convolution.allCases)
+    func network_withELU_gradientsOfEveryParameterMatchFiniteDifferences(
+        convolution: ModelConfiguration.Convolution
+    ) throws {
         var generator = Core.SeededGenerator(seed: 21)
         let network = try GlareNetwork(
-            configuration: Self.smallConfiguration(activation: .elu), classCount: 3, generator: &generator)
+            configuration: Self.smallConfiguration(activation: .elu, convolution: convolution), classCount: 3,
+            generator: &generator)
         let input = GradientChecker.randomTensor([3, 68, 3], seed: 22)
         let labels = [0, 2, 1]
         let loss = SoftmaxCrossEntropy()
@@ -41,8 +51,9 @@ struct NetworkGradientTests {
         }
     }
 
-    @Test func fusedBlocks_giveTheSameLogitsAndGradientsAsSeparateLayers() throws {
-        var configuration = Self.smallConfiguration(activation: .relu)
+    @Test(arguments: ModelConfiguration.Convolution.allCases)
+    func fusedBlocks_giveTheSameLogitsAndGradientsAsSeparateLayers(convolution: ModelConfiguration.Convolution) throws {
+        var configuration = Self.smallConfiguration(activation: .relu, convolution: convolution)
         configuration.levelWidths = [[8, 8], [8], [8]]
         var firstGenerator = Core.SeededGenerator(seed: 31)
         var secondGenerator = Core.SeededGenerator(seed: 31)
@@ -68,8 +79,9 @@ struct NetworkGradientTests {
         }
     }
 
-    @Test func twoThreads_giveTheSameLogitsAndGradientsAsOne() throws {
-        var configuration = Self.smallConfiguration(activation: .relu)
+    @Test(arguments: ModelConfiguration.Convolution.allCases)
+    func twoThreads_giveTheSameLogitsAndGradientsAsOne(convolution: ModelConfiguration.Convolution) throws {
+        var configuration = Self.smallConfiguration(activation: .relu, convolution: convolution)
         configuration.levelWidths = [[32, 32], [16], [16]]
         configuration.dropout = 0.3
         var generator = Core.SeededGenerator(seed: 41)

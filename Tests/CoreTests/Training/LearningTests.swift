@@ -5,13 +5,16 @@ import Testing
 
 @Suite("Learning")
 struct LearningTests {
-    @Test func fullVariant_onEasySynthetic_reachesHighHeldOutAccuracy() throws {
+    /// Trains `configuration` for 12 epochs on three quarters of 800 easy synthetic faces and
+    /// returns its accuracy on the rest.
+    private static func trainOnEasySynthetic(
+        _ configuration: ModelConfiguration
+    ) throws -> Double {
         let data = TrainingTestSupport.synthetic(samples: 800, seed: 11)
         let parts = StratifiedSplit.split(labels: data.labels, fractions: [0.25], seed: 1)
         var generator = Core.SeededGenerator(seed: 1)
         let network = try GlareNetwork(
-            configuration: TrainingTestSupport.tinyConfiguration(), classCount: data.classNames.count,
-            generator: &generator)
+            configuration: configuration, classCount: data.classNames.count, generator: &generator)
         let trainer = Trainer(
             network: network, configuration: TrainingTestSupport.quickTraining(epochs: 12),
             trainingSet: data.subset(parts[0]), validationSet: data.subset(parts[1]))
@@ -22,7 +25,22 @@ struct LearningTests {
         #expect(
             result.history.last!.loss < result.history.first!.loss,
             "training loss should fall: \(result.history.map(\.loss))")
+        return accuracy
+    }
+
+    @Test func fullVariant_onEasySynthetic_reachesHighHeldOutAccuracy() throws {
+        let accuracy = try Self.trainOnEasySynthetic(TrainingTestSupport.tinyConfiguration())
         #expect(accuracy > 0.7, "held-out accuracy \(accuracy) over 8 classes (chance 0.125)")
+    }
+
+    /// The same set and settings with graph attention (two concatenated heads) at every level.
+    /// Measured: 0.905 held-out accuracy (the GCN network above: 0.79).
+    @Test func fullGATVariant_onEasySynthetic_reachesHighHeldOutAccuracy() throws {
+        var configuration = TrainingTestSupport.tinyConfiguration()
+        configuration.convolution = .gat
+        configuration.attention.heads = 2
+        let accuracy = try Self.trainOnEasySynthetic(configuration)
+        #expect(accuracy > 0.8, "held-out accuracy \(accuracy) over 8 classes (chance 0.125)")
     }
 
     /// Label 1 raises the right brow alone (points 17-21 moved up by a fifth of the inter-ocular

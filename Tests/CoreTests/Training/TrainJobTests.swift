@@ -95,9 +95,50 @@ struct TrainJobTests {
         #expect(throws: ModelConfigurationError.self) {
             try TrainOptions(variant: "everything", epochs: nil, options: [:])
         }
-        #expect(throws: ModelConfigurationError.unsupported("the GAT convolution is not built yet; use gcn")) {
-            try TrainOptions(variant: "full-gat", epochs: nil, options: [:])
+    }
+
+    /// `full-gat` was refused ("the GAT convolution is not built yet") and `topology=delaunay`
+    /// unknown before the attention convolution and the triangulation existed.
+    @Test func trainOptions_withTheGATVariantAndTheDelaunayTopology_areAccepted() throws {
+        let defaults = try TrainOptions(variant: "full-gat", epochs: nil, options: [:])
+        #expect(defaults.model.variant == .full && defaults.model.convolution == .gat)
+        #expect(defaults.model.attention == ModelConfiguration.Attention())
+
+        let options = try TrainOptions(
+            variant: "full-gat", epochs: nil,
+            options: ["topology": "delaunay", "heads": "2", "head_combination": "average", "attention_slope": "0.1"])
+        #expect(options.model.topology == .delaunay)
+        #expect(options.model.attention.heads == 2 && options.model.attention.headCombination == .average)
+        #expect(options.model.attention.negativeSlope == 0.1)
+    }
+
+    /// Concatenated heads split each width evenly; three heads cannot split the default 64.
+    @Test func trainOptions_whenHeadsDoNotDivideAWidth_failNamingTheLevel() {
+        #expect(
+            throws: ModelConfigurationError.invalid("level 0 width 64 is not a multiple of 3 concatenated heads")
+        ) {
+            try TrainOptions(variant: "full-gat", epochs: nil, options: ["heads": "3"])
         }
+        #expect(throws: ModelConfigurationError.self) {
+            try TrainOptions(variant: "full-gat", epochs: nil, options: ["topology": "voronoi"])
+        }
+    }
+
+    @Test func trainJob_withFullGATOnTheDelaunayTopology_writesAModelThatRecordsBoth() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = Self.smallOptions
+        options["topology"] = "delaunay"
+        options["heads"] = "2"
+        let spec = JobSpec(
+            kind: .train, dataset: "builtin:synthetic?samples=120&seed=3&difficulty=easy", epochs: 1,
+            variant: "full-gat", options: options)
+        let outcome = try TrainJob.run(spec, context: Self.context(in: folder, recorder: Recorder()))
+
+        #expect(outcome.state == .succeeded, "\(outcome)")
+        let model = try GlareModel.load(contentsOf: JobDirectory(url: folder).model)
+        #expect(model.configuration.convolution == .gat && model.configuration.attention.heads == 2)
+        #expect(model.configuration.topology == .delaunay)
     }
 
     @Test func trainOptions_readVariantEpochsAndEveryChoice() throws {

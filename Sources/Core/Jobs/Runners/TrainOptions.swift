@@ -3,7 +3,8 @@
 /// Model options: `embedding` (positional embedding size), `widths0`, `widths1`, `widths2`
 /// (comma-separated layer widths per level), `head` (comma-separated hidden widths), `dropout`,
 /// `activation` (relu, elu), `batchnorm` (true, false), `normalization` (interOcular,
-/// rootMeanSquareRadius), `topology` (peer, anatomical). Training options: `batch_size`,
+/// rootMeanSquareRadius), `topology` (peer, anatomical, delaunay), and for GAT `heads`,
+/// `head_combination` (concatenate, average) and `attention_slope`. Training options: `batch_size`,
 /// `learning_rate`, `weight_decay`, `optimizer` (adam, adamw), `schedule` (constant, cosine,
 /// plateau), `min_learning_rate`, `clip` (0 turns it off), `patience` (0 turns early stopping off),
 /// `validation_fraction`, `test_fraction`, `seed`, `augment` (true, false), `class_weights`
@@ -22,9 +23,10 @@ public struct TrainOptions: Sendable, Equatable {
 
     /// Every option key the job reads.
     public static let knownKeys = [
-        "activation", "augment", "batch_size", "batchnorm", "class_weights", "clip", "dropout", "embedding", "head",
-        "learning_rate", "min_learning_rate", "normalization", "optimizer", "patience", "schedule", "seed",
-        "test_fraction", "threads", "topology", "validation_fraction", "weight_decay", "widths0", "widths1", "widths2",
+        "activation", "attention_slope", "augment", "batch_size", "batchnorm", "class_weights", "clip", "dropout",
+        "embedding", "head", "head_combination", "heads", "learning_rate", "min_learning_rate", "normalization",
+        "optimizer", "patience", "schedule", "seed", "test_fraction", "threads", "topology", "validation_fraction",
+        "weight_decay", "widths0", "widths1", "widths2",
     ]
 
     /// Reads `variant` (`landmarks`, `regions`, `full`, optionally with `-gcn` or `-gat`), `epochs`
@@ -68,9 +70,13 @@ public struct TrainOptions: Sendable, Equatable {
         case "activation": model.activation = try Self.choice(key, value)
         case "batchnorm": model.batchNormalization = try Self.boolean(key, value)
         case "normalization": model.normalization = try Self.choice(key, value)
+        case "heads": model.attention.heads = try Self.integer(key, value, minimum: 1)
+        case "head_combination": model.attention.headCombination = try Self.choice(key, value)
+        case "attention_slope": model.attention.negativeSlope = try Self.number(key, value, range: 0..<1)
         case "topology":
             guard let topology = LandmarkTopology.named(value) else {
-                throw .badValue(key: key, value: value, expected: "peer or anatomical")
+                throw .badValue(
+                    key: key, value: value, expected: "one of " + LandmarkTopology.builtInNames.joined(separator: ", "))
             }
             model.topology = topology
         case "batch_size": training.batchSize = try Self.integer(key, value, minimum: 1)

@@ -7,7 +7,8 @@
 /// both kept the element), so no mask is stored. Shapes: `X` `[batch, nodes, inputFeatures]`,
 /// `Y` `[batch, nodes, outputFeatures]`.
 public final class GraphConvolutionBlock: Layer {
-    /// The convolution (`GraphConvolution` or `EmbeddedGraphConvolution`), whose parameters the block uses.
+    /// The convolution (`GraphConvolution`, `EmbeddedGraphConvolution` or `GraphAttention`), whose
+    /// parameters the block uses.
     public let convolution: any Layer
     /// The normalisation, whose parameters and running statistics the block uses.
     public let normalization: BatchNormalization
