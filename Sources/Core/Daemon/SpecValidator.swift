@@ -6,7 +6,8 @@ import Foundation
 /// Checks: the kind's required fields (a dataset for train, evaluate and extract; a model for
 /// evaluate and infer; inputs for infer), the dataset spec's syntax and the reader's own check
 /// (`DatasetLoader.validate`: name, options, path), absolute paths, epochs above
-/// zero, and the model reference, which must resolve (a name, a training job's id, or a file) and
+/// zero, a training job's variant and options (`TrainOptions`: every key known, every value
+/// readable, the architecture consistent), and the model reference, which must resolve (a name, a training job's id, or a file) and
 /// becomes `modelPath`.
 struct SpecValidator {
     let daemon: Daemon
@@ -39,6 +40,13 @@ struct SpecValidator {
                 } catch {
                     throw invalid("\(error)")
                 }
+            }
+        }
+        if spec.kind == .train {
+            do {
+                _ = try TrainOptions(variant: spec.variant, epochs: spec.epochs, options: spec.options)
+            } catch {
+                throw invalid("\(error)")
             }
         }
         if spec.kind == .infer {
