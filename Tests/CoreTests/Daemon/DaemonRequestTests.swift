@@ -57,7 +57,10 @@ struct DaemonRequestTests {
             (JobSpec(kind: .train, dataset: "builtin:synthetic?colour=blue"), "unknown option"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", epochs: 0), "epochs"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", variant: "everything"), "variant"),
-            (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["colour": "blue"]), "unknown option 'colour'"),
+            (
+                JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["colour": "blue"]),
+                "unknown option 'colour'"
+            ),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["heads": "0"]), "heads"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["topology": "star"]), "topology"),
             (JobSpec(kind: .infer, model: "x"), "needs files"),
