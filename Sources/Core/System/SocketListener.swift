@@ -133,10 +133,11 @@ public final class SocketListener: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard descriptor >= 0 else { return }
-        _ = Glibc.close(descriptor)
-        descriptor = -1
+        // The wake-up goes first, so a thread about to poll sees it before the number goes stale.
         var byte: UInt8 = 1
         _ = write(wakeWriter, &byte, 1)
+        _ = Glibc.close(descriptor)
+        descriptor = -1
         if let path { _ = unlink(path) }
     }
 
