@@ -90,7 +90,7 @@ public final class Daemon: Sendable {
 
         let listener: SocketListener
         if let inherited = options.inheritedListener {
-            listener = SocketListener.adopt(fileDescriptor: inherited)
+            listener = try SocketListener.adopt(fileDescriptor: inherited)
         } else {
             // Authorisation is per operation, so a root daemon's socket is open to every local user;
             // a user's daemon serves only its user, and its socket says so too.

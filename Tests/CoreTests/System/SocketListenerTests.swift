@@ -71,4 +71,27 @@ struct SocketListenerTests {
         client.close()
         #expect(try server.read().isEmpty)
     }
+
+    @Test func close_wakesAnAcceptAndLeavesAnAdoptedSocketListeningForItsOwner() throws {
+        // systemd keeps the socket it passes open itself; a duplicate descriptor stands for that here.
+        let path = temporaryPath()
+        let owner = try SocketListener.bind(path: path, mode: 0o600)
+        defer { owner.close() }
+        let adopted = try SocketListener.adopt(fileDescriptor: dup(owner.fileDescriptor))
+
+        let acceptReturned = DispatchSemaphore(value: 0)
+        let waiter = Thread {
+            _ = try? adopted.accept()
+            acceptReturned.signal()
+        }
+        waiter.start()
+        usleep(100_000)
+        adopted.close()
+        #expect(acceptReturned.wait(timeout: .now() + 5) == .success, "close did not wake accept")
+
+        // The owner's socket still takes connections: it was not shut down.
+        let client = try SocketConnection.connect(toPath: path)
+        #expect(try owner.accept() != nil)
+        client.close()
+    }
 }
