@@ -146,7 +146,8 @@ struct RequestHandler {
         daemon.log.info(
             "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_KIND": spec.kind.rawValue])
         daemon.jobChanges.notify()
-        daemon.schedulerWake.notify()
+        // A claim reads every waiting job; it is only worth it when this one could start now.
+        if daemon.hasFreeSlot(inGroup: job.spec.effectiveGroup) { daemon.schedulerWake.notify() }
         return job
     }
 
