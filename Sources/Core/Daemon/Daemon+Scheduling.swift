@@ -55,9 +55,12 @@ extension Daemon {
                 dropsToOwner: files.runsAsRoot && job.owner != 0, ownerGroup: account.gid,
                 environment: workerEnvironment(for: account), logMaxBytes: configuration.logMaxBytes)
             let worker = try launcher.launch(request)
+            // Progress is first stored a `progressStoreInterval` after the start: a short job's
+            // only progress goes into its finish, with no commit of its own.
             let supervised = SupervisedWorker(
                 job: job, worker: worker, stopReason: nil,
-                progress: ProgressReader(path: request.directory.events.path))
+                progress: ProgressReader(path: request.directory.events.path),
+                lastProgressStored: Date().timeIntervalSince1970)
             runtime.withLock { $0.workers[job.id] = supervised }
             log.info(
                 job.attempt > 1 ? "job resumed" : "job started",
