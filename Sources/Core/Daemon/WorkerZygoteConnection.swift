@@ -30,6 +30,11 @@ final class WorkerZygoteConnection: Sendable {
         self.log = log
     }
 
+    /// The zygote's pid while one runs.
+    var processId: Int32? {
+        state.withLock { $0.processId > 0 ? $0.processId : nil }
+    }
+
     deinit {
         state.withLock { WorkerZygoteConnection.stop(&$0) }
     }

@@ -17,6 +17,9 @@ public struct ZygoteJobLauncher: JobLauncher {
         zygote = WorkerZygoteConnection(workerExecutable: workerExecutable, log: log)
     }
 
+    /// The zygote's pid while one runs.
+    var zygoteProcessId: Int32? { zygote.processId }
+
     /// Asks the zygote for the worker of `request`, or spawns it.
     public func launch(_ request: LaunchRequest) throws -> LaunchedWorker {
         let log = try LocalJobLauncher.openLog(for: request)

@@ -37,6 +37,15 @@ final class GroupCommit: @unchecked Sendable {
     private var waiting: [PendingChange] = []
     /// Whether a leader is committing a group now.
     private var leading = false
+    /// Groups run so far (committed or not), for tests and diagnostics.
+    private var groupCount = 0
+
+    /// How many groups have run.
+    var groupsRun: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return groupCount
+    }
 
     /// Runs `change` in the next group's transaction on `connection` and returns once that committed.
     func perform<Result>(
@@ -53,6 +62,7 @@ final class GroupCommit: @unchecked Sendable {
                     continue
                 }
                 leading = true
+                groupCount += 1
                 let group = waiting
                 waiting = []
                 condition.unlock()
