@@ -56,7 +56,14 @@ struct ZygoteJobLauncherTests {
         let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
         #expect(fields[1] == Substring(String(getpid())), "the worker's parent must be the launcher's process")
 
-        let environment = try Self.procStrings(worker.processId, "environ")
+        // The child rewrites the zygote's strings as it starts; until then they are the zygote's.
+        var environment: [String] = []
+        let deadline = Date(timeIntervalSinceNow: 30)
+        repeat {
+            environment = try Self.procStrings(worker.processId, "environ")
+            if environment.contains("HOME=/nonexistent-zygote-home") { break }
+            usleep(10_000)
+        } while Date() < deadline
         #expect(environment.contains("HOME=/nonexistent-zygote-home"), "\(environment)")
         #expect(!environment.contains { $0.hasPrefix(WorkerZygote.reserveVariable) }, "\(environment)")
         let command = try Self.procStrings(worker.processId, "cmdline").filter { !$0.allSatisfy { $0 == " " } }
