@@ -18,12 +18,7 @@ extension JobStore {
         return try change { database in
             try JobStore.failJobsWithFailedDependencies(in: database, now: now)
             let running = try JobStore.candidates(where: "state = 'running'", in: database)
-            var ready = try JobStore.candidates(
-                where: """
-                    state IN ('queued', 'interrupted') AND NOT EXISTS (
-                        SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on
-                        WHERE d.job_id = jobs.id AND p.state != 'succeeded')
-                    """, in: database)
+            var ready = try JobStore.readyCandidates(in: database)
 
             let lastStarts = try JobStore.lastStarts(in: database)
             while let chosen = SchedulingPolicy.select(
@@ -37,7 +32,8 @@ extension JobStore {
                     WHERE id = ? AND state IN ('queued', 'interrupted')
                     """, [.real(now), .integer(chosen.id)])
                 guard changed == 1 else {
-                    ready.removeAll { $0.id == chosen.id }
+                    // No longer waiting: read again, so the next of its owner and group may compete.
+                    ready = try JobStore.readyCandidates(in: database)
                     continue
                 }
                 do {
@@ -47,7 +43,7 @@ extension JobStore {
                         "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ?",
                         [.real(now), .text("unreadable job record: \(failure)"), .integer(chosen.id)])
                     try JobStore.failWaitingDependents(of: chosen.id, in: database, now: now)
-                    ready.removeAll { $0.id == chosen.id }
+                    ready = try JobStore.readyCandidates(in: database)
                 }
             }
             return nil
