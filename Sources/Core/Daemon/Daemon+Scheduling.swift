@@ -134,53 +134,26 @@ extension Daemon {
             stoppedForCancel: supervised.stopReason == .cancel || current?.cancelRequested == true,
             stoppedForShutdown: supervised.stopReason == .shutdown,
             restarts: supervised.job.restarts, maxRestarts: configuration.maxRestarts)
-        // The slot this job frees is claimed again in the same change as its end (one commit, and
-        // no wait for the scheduler), unless glared stops or drains. `launchesInFlight` lets a
-        // stop wait for that launch too.
-        let limits = runtime.withLock { state -> SchedulingLimits? in
-            guard !state.stopping, !state.draining else { return nil }
-            state.launchesInFlight += 1
-            return state.configuration.schedulingLimits
-        }
-        let claimed = apply(
-            decision, to: supervised.job, termination: termination, progress: supervised.progress.latest,
-            claimingWith: limits)
+        apply(decision, to: supervised.job, termination: termination, progress: supervised.progress.latest)
 
         runtime.withLock { _ = $0.workers.removeValue(forKey: jobId) }
-        if let claimed {
-            launch(claimed)
-            jobChanges.notify()
-        }
-        if limits != nil { runtime.withLock { $0.launchesInFlight -= 1 } }
         jobChanges.notify()
         schedulerWake.notify()
     }
 
-    /// Records a worker's end in the queue and the log; with `limits`, a job that ended for good
-    /// also claims the next job in the same change.
-    ///
-    /// - Returns: the job claimed, to launch.
+    /// Records a worker's end in the queue and the log.
     func apply(
-        _ decision: WorkerEndDecision, to job: JobRecord, termination: ProcessTermination, progress: ProgressEvent?,
-        claimingWith limits: SchedulingLimits? = nil
-    ) -> JobRecord? {
+        _ decision: WorkerEndDecision, to job: JobRecord, termination: ProcessTermination, progress: ProgressEvent?
+    ) {
         var fields = [
             "GLARE_JOB": String(job.id), "GLARE_USER": job.ownerName, "GLARE_EXIT": termination.description,
         ]
-        var claimed: JobRecord?
         do {
             switch decision {
             case .finish(let state, let reason, let summary):
-                if let limits {
-                    claimed = try store.finishAndClaimNext(
-                        id: job.id, attempt: job.attempt, state: state, reason: reason, summary: summary,
-                        progress: progress, limits: limits
-                    ).claimed
-                } else {
-                    try store.finish(
-                        id: job.id, attempt: job.attempt, state: state, reason: reason, summary: summary,
-                        progress: progress)
-                }
+                try store.finish(
+                    id: job.id, attempt: job.attempt, state: state, reason: reason, summary: summary,
+                    progress: progress)
                 fields["GLARE_STATE"] = state.rawValue
                 if let reason { fields["GLARE_REASON"] = reason }
                 log.log(state == .failed ? .warning : .info, "job finished", fields)
@@ -192,7 +165,6 @@ extension Daemon {
         } catch {
             log.error("cannot record a job's end", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
         }
-        return claimed
     }
 
     /// Asks a running job's worker to stop for a cancel: SIGTERM now, SIGKILL after the grace period.
@@ -220,20 +192,13 @@ extension Daemon {
 
     /// Stops every worker for a shutdown and waits until each one's end is recorded.
     func stopAllWorkers() {
+        let jobIds = runtime.withLock { Array($0.workers.keys) }
+        for jobId in jobIds { stopWorker(jobId: jobId, reason: .shutdown) }
         // stopWorker's own timer sends SIGKILL after the grace period; allow a little more for the end to be recorded.
         let deadline = Date(timeIntervalSinceNow: configuration.graceSeconds + 10)
         while Date() < deadline {
             let seen = jobChanges.current
-            // A worker's end may have claimed and launched the next job just before the stop: it
-            // is stopped as well, as soon as it shows (each worker is asked once).
-            let (unasked, done) = runtime.withLock { state in
-                (
-                    state.workers.filter { $0.value.stopReason == nil }.map(\.key),
-                    state.workers.isEmpty && state.launchesInFlight == 0
-                )
-            }
-            if done { return }
-            for jobId in unasked { stopWorker(jobId: jobId, reason: .shutdown) }
+            if runtime.withLock({ $0.workers.isEmpty }) { return }
             jobChanges.wait(after: seen, timeout: 0.2)
         }
         log.error("workers still running at exit", ["GLARE_RUNNING": String(runtime.withLock { $0.workers.count })])

@@ -44,8 +44,6 @@ public final class Daemon: Sendable {
         var lastWatchdogPing = 0.0
         var watchdogInterval: Double?
         var lastRetentionSweep = 0.0
-        /// Worker ends that may claim and launch the next job right now.
-        var launchesInFlight = 0
     }
 
     /// Why the daemon itself stopped a worker.

@@ -15,42 +15,39 @@ extension JobStore {
     /// - Returns: the claimed job, or nil when nothing may start now.
     public func claimNext(limits: SchedulingLimits) throws -> JobRecord? {
         let now = self.now
-        return try change { database in try JobStore.claim(limits: limits, now: now, in: database) }
-    }
+        return try change { database in
+            try JobStore.failJobsWithFailedDependencies(in: database, now: now)
+            let running = try JobStore.candidates(where: "state = 'running'", in: database)
+            var ready = try JobStore.readyCandidates(in: database)
 
-    /// `claimNext`'s work, inside the caller's transaction.
-    static func claim(limits: SchedulingLimits, now: Double, in database: Database) throws -> JobRecord? {
-        try failJobsWithFailedDependencies(in: database, now: now)
-        let running = try candidates(where: "state = 'running'", in: database)
-        var ready = try readyCandidates(in: database)
-
-        let lastStarts = try lastStarts(in: database)
-        while let chosen = SchedulingPolicy.select(
-            ready: ready, running: running, limits: limits, lastStarts: lastStarts)
-        {
-            // The state guard is a second line of defence: the transaction already holds the write lock.
-            let changed = try database.run(
-                """
-                UPDATE jobs SET state = 'running', started_at = ?, attempt = attempt + 1, pid = NULL,
-                    pid_start_time = NULL, cancel_requested = 0, reason = NULL
-                WHERE id = ? AND state IN ('queued', 'interrupted')
-                """, [.real(now), .integer(chosen.id)])
-            guard changed == 1 else {
-                // No longer waiting: read again, so the next of its owner and group may compete.
-                ready = try readyCandidates(in: database)
-                continue
+            let lastStarts = try JobStore.lastStarts(in: database)
+            while let chosen = SchedulingPolicy.select(
+                ready: ready, running: running, limits: limits, lastStarts: lastStarts)
+            {
+                // The state guard is a second line of defence: the transaction already holds the write lock.
+                let changed = try database.run(
+                    """
+                    UPDATE jobs SET state = 'running', started_at = ?, attempt = attempt + 1, pid = NULL,
+                        pid_start_time = NULL, cancel_requested = 0, reason = NULL
+                    WHERE id = ? AND state IN ('queued', 'interrupted')
+                    """, [.real(now), .integer(chosen.id)])
+                guard changed == 1 else {
+                    // No longer waiting: read again, so the next of its owner and group may compete.
+                    ready = try JobStore.readyCandidates(in: database)
+                    continue
+                }
+                do {
+                    return try JobRowReader.job(id: chosen.id, in: database)
+                } catch let failure as StoreError {
+                    try database.run(
+                        "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ?",
+                        [.real(now), .text("unreadable job record: \(failure)"), .integer(chosen.id)])
+                    try JobStore.failWaitingDependents(of: chosen.id, in: database, now: now)
+                    ready = try JobStore.readyCandidates(in: database)
+                }
             }
-            do {
-                return try JobRowReader.job(id: chosen.id, in: database)
-            } catch let failure as StoreError {
-                try database.run(
-                    "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ?",
-                    [.real(now), .text("unreadable job record: \(failure)"), .integer(chosen.id)])
-                try failWaitingDependents(of: chosen.id, in: database, now: now)
-                ready = try readyCandidates(in: database)
-            }
+            return nil
         }
-        return nil
     }
 
     /// Records the worker's process once it was spawned for the claim with `attempt`.
@@ -98,58 +95,25 @@ extension JobStore {
         let progressText = try progress.map { try JobRowCodec.encode($0) }
         let now = self.now
         return try change { database in
-            try JobStore.finishRow(
-                id: id, attempt: attempt, state: state, reason: reason, summaryText: summaryText,
-                progressText: progressText, now: now, in: database)
+            // A worker killed because its owner cancelled it usually exits as a failure; the
+            // owner's request is what ended it, so it is recorded as cancelled.
+            let changed = try database.run(
+                """
+                UPDATE jobs SET
+                    state = CASE WHEN cancel_requested = 1 AND ?1 = 'failed' THEN 'cancelled' ELSE ?1 END,
+                    finished_at = ?2, reason = ?3, summary = ?4, progress = COALESCE(?7, progress)
+                WHERE id = ?5 AND attempt = ?6 AND state = 'running'
+                """,
+                [
+                    .text(state.rawValue), .real(now), .text(reason), .text(summaryText), .integer(id),
+                    .integer(Int64(attempt)), .text(progressText),
+                ])
+            guard changed == 1 else { return false }
+            if state != .succeeded {
+                try JobStore.failWaitingDependents(of: id, in: database, now: now)
+            }
+            return true
         }
-    }
-
-    /// `finish`, and in the same change `claimNext(limits:)`, so the slot the job frees is taken
-    /// again with one commit instead of two.
-    ///
-    /// A claim that fails is rolled back alone (the finish stands) and gives nil; so does a
-    /// finish that found the job no longer running with `attempt`.
-    /// - Returns: whether the job was finished, and the job claimed, if any.
-    public func finishAndClaimNext(
-        id: Int64, attempt: Int, state: JobState, reason: String?, summary: [String: Double]?,
-        progress: ProgressEvent?, limits: SchedulingLimits
-    ) throws -> (finished: Bool, claimed: JobRecord?) {
-        guard state.isFinal else { throw StoreError.notFinalState(state) }
-        let summaryText = try summary.map { try JobRowCodec.encode($0) }
-        let progressText = try progress.map { try JobRowCodec.encode($0) }
-        let now = self.now
-        return try change { database in
-            let finished = try JobStore.finishRow(
-                id: id, attempt: attempt, state: state, reason: reason, summaryText: summaryText,
-                progressText: progressText, now: now, in: database)
-            let claimed = try? database.savepoint { try JobStore.claim(limits: limits, now: now, in: database) }
-            return (finished, claimed ?? nil)
-        }
-    }
-
-    /// `finish`'s work, inside the caller's transaction.
-    private static func finishRow(
-        id: Int64, attempt: Int, state: JobState, reason: String?, summaryText: String?, progressText: String?,
-        now: Double, in database: Database
-    ) throws -> Bool {
-        // A worker killed because its owner cancelled it usually exits as a failure; the
-        // owner's request is what ended it, so it is recorded as cancelled.
-        let changed = try database.run(
-            """
-            UPDATE jobs SET
-                state = CASE WHEN cancel_requested = 1 AND ?1 = 'failed' THEN 'cancelled' ELSE ?1 END,
-                finished_at = ?2, reason = ?3, summary = ?4, progress = COALESCE(?7, progress)
-            WHERE id = ?5 AND attempt = ?6 AND state = 'running'
-            """,
-            [
-                .text(state.rawValue), .real(now), .text(reason), .text(summaryText), .integer(id),
-                .integer(Int64(attempt)), .text(progressText),
-            ])
-        guard changed == 1 else { return false }
-        if state != .succeeded {
-            try failWaitingDependents(of: id, in: database, now: now)
-        }
-        return true
     }
 
     /// Puts a running job back to wait for a resume (`interrupted`), counting a restart.

@@ -96,36 +96,6 @@ struct JobStoreSchedulingTests {
         #expect(try store.job(id: blocked.id)?.state == .queued)
     }
 
-    @Test func finishAndClaimNext_endsTheJobAndTakesItsSlotInOneChange() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try JobStore(path: directory.databaseURL)
-        let limits = SchedulingLimits(groupParallelism: ["g": 1])
-        let first = try store.submit(spec(group: "g", name: "first"))
-        let second = try store.submit(spec(group: "g", name: "second"))
-        let third = try store.submit(spec(group: "g", name: "third"))
-
-        let running = try #require(try store.claimNext(limits: limits))
-        #expect(running.id == first.id)
-        let (finished, claimed) = try store.finishAndClaimNext(
-            id: first.id, attempt: running.attempt, state: .succeeded, reason: nil, summary: ["faces": 1],
-            progress: nil, limits: limits)
-        #expect(finished)
-        #expect(claimed?.id == second.id)
-        #expect(claimed?.state == .running && claimed?.attempt == 1)
-        #expect(try store.job(id: first.id)?.state == .succeeded)
-        #expect(try store.job(id: first.id)?.summary == ["faces": 1])
-
-        // A slot the limits do not open stays empty, and the finish stands.
-        let held = SchedulingLimits(groupParallelism: ["g": 0])
-        let (secondFinished, none) = try store.finishAndClaimNext(
-            id: second.id, attempt: 1, state: .failed, reason: "no", summary: nil, progress: nil, limits: held)
-        #expect(secondFinished)
-        #expect(none == nil)
-        #expect(try store.job(id: second.id)?.state == .failed)
-        #expect(try store.job(id: third.id)?.state == .queued)
-    }
-
     @Test func claim_sharesGroupFairlyBetweenTwoUsers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
