@@ -8,6 +8,11 @@
 
 int glare_spawn_in_new_group(const char *path, char *const argv[], char *const envp[], int output_fd,
                              pid_t *pid_out) {
+    return glare_spawn_in_new_group_with_input(path, argv, envp, -1, output_fd, pid_out);
+}
+
+int glare_spawn_in_new_group_with_input(const char *path, char *const argv[], char *const envp[], int input_fd,
+                                        int output_fd, pid_t *pid_out) {
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_t actions;
     int result = posix_spawnattr_init(&attributes);
@@ -42,9 +47,11 @@ int glare_spawn_in_new_group(const char *path, char *const argv[], char *const e
         goto done;
     }
 
-    // Standard input is /dev/null; output and errors go to the job's log. Every other descriptor
-    // is closed, so a socket or database the daemon forgot to mark close-on-exec never leaks.
-    if ((result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) != 0 ||
+    // Standard input is /dev/null (or `input_fd`); output and errors go to the job's log. Every other
+    // descriptor is closed, so a socket or database the daemon forgot to mark close-on-exec never leaks.
+    result = input_fd >= 0 ? posix_spawn_file_actions_adddup2(&actions, input_fd, 0)
+                           : posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (result != 0 ||
         (result = posix_spawn_file_actions_adddup2(&actions, output_fd, 1)) != 0 ||
         (result = posix_spawn_file_actions_adddup2(&actions, output_fd, 2)) != 0 ||
         (result = posix_spawn_file_actions_addclosefrom_np(&actions, 3)) != 0) {

@@ -14,14 +14,23 @@ import Glibc
 /// first submit to the last job's end.
 struct QueueBenchmark {
     var jobs = 500
+    /// glared's `launcher` setting: `zygote` (its default) or `spawn`.
+    var launcher = "zygote"
 
     init(arguments: [String]) throws {
         var remaining = arguments[...]
+        let usage = QueueBenchmarkError("usage: glare-bench queue [--jobs N] [--launcher zygote|spawn]")
         while let option = remaining.popFirst() {
-            guard option == "--jobs", let value = remaining.popFirst().flatMap({ Int($0) }), value > 0 else {
-                throw QueueBenchmarkError("usage: glare-bench queue [--jobs N]")
+            switch (option, remaining.popFirst()) {
+            case ("--jobs", let value?):
+                guard let count = Int(value), count > 0 else { throw usage }
+                jobs = count
+            case ("--launcher", let value?):
+                guard value == "zygote" || value == "spawn" else { throw usage }
+                launcher = value
+            default:
+                throw usage
             }
-            jobs = value
         }
     }
 
@@ -68,8 +77,11 @@ struct QueueBenchmark {
         let binaries = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             .deletingLastPathComponent()
         let configuration = directory.appendingPathComponent("glared.conf")
-        try "parallelism.infer = 2\nparallelism.train = 1\nopenblas_threads = 1\nlog_level = warning\n".write(
-            to: configuration, atomically: true, encoding: .utf8)
+        let settings = [
+            "parallelism.infer = 2", "parallelism.train = 1", "openblas_threads = 1", "log_level = warning",
+            "launcher = \(launcher)",
+        ]
+        try (settings.joined(separator: "\n") + "\n").write(to: configuration, atomically: true, encoding: .utf8)
         let socketPath = directory.appendingPathComponent("glared.sock").path
         let log = open(directory.appendingPathComponent("glared.log").path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard log >= 0 else { throw QueueBenchmarkError("cannot create glared.log in \(directory.path)") }
@@ -129,7 +141,7 @@ struct QueueBenchmark {
             String(
                 format: "glared: a job ran %.1f ms on average (worker start to recorded end), over %d jobs",
                 runs.reduce(0, +) / Double(max(1, runs.count)) * 1000, runs.count))
-        return Figures(name: "glared", submitLatencies: latencies, seconds: seconds, jobs: jobs)
+        return Figures(name: "glared (\(launcher))", submitLatencies: latencies, seconds: seconds, jobs: jobs)
     }
 
     /// One face of the synthetic set in OpenFace's 3D column names.

@@ -1,7 +1,11 @@
 import Core
 import Foundation
 
-// glare-worker runs one job for glared; see WorkerProcess for the order of its steps.
+// glare-worker runs one job for glared; see WorkerProcess for the order of its steps. With
+// `--zygote` it instead forks one such worker per request from glared (WorkerZygote).
+if Array(CommandLine.arguments.dropFirst()) == WorkerZygote.arguments {
+    exit(WorkerZygote.serve(socket: 0))
+}
 do {
     let arguments = try WorkerArguments(parsing: Array(CommandLine.arguments.dropFirst()))
     exit(WorkerProcess.run(arguments, environment: ProcessInfo.processInfo.environment))

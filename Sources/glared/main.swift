@@ -80,7 +80,9 @@ do {
     let options = DaemonOptions(
         stateDirectory: URL(fileURLWithPath: paths.stateDirectory, isDirectory: true), socketPath: paths.socketPath,
         configuration: configuration,
-        launcher: LocalJobLauncher(workerExecutable: LocalJobLauncher.workerBesideExecutable()),
+        launcher: configuration.launcher == .zygote
+            ? ZygoteJobLauncher(workerExecutable: LocalJobLauncher.workerBesideExecutable(), log: log)
+            : LocalJobLauncher(workerExecutable: LocalJobLauncher.workerBesideExecutable()),
         log: log, inheritedListener: inheritedListener, configurationFile: source, environment: environment,
         notifiesSystemd: environment["NOTIFY_SOCKET"] != nil)
     daemon = try Daemon(options: options)

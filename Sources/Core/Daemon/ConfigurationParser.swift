@@ -72,6 +72,11 @@ public enum ConfigurationParser {
             configuration.maxRunningPerUser = try optional(value) { try integer(key, $0, minimum: 1) }
         case "max_running_per_user_per_group":
             configuration.maxRunningPerUserPerGroup = try optional(value) { try integer(key, $0, minimum: 1) }
+        case "launcher":
+            guard let method = DaemonConfiguration.WorkerLaunchMethod(rawValue: value) else {
+                throw ValueProblem(detail: "launcher must be zygote or spawn")
+            }
+            configuration.launcher = method
         case "log_level":
             let levels: [String: JournalLog.Priority] = [
                 "error": .error, "warning": .warning, "notice": .notice, "info": .info, "debug": .debug,

@@ -55,20 +55,27 @@ extension Daemon {
                 dropsToOwner: files.runsAsRoot && job.owner != 0, ownerGroup: account.gid,
                 environment: workerEnvironment(for: account), logMaxBytes: configuration.logMaxBytes)
             let worker = try launcher.launch(request)
+            // Progress is first stored a `progressStoreInterval` after the start: a short job's
+            // only progress goes into its finish, with no commit of its own.
             let supervised = SupervisedWorker(
                 job: job, worker: worker, stopReason: nil,
-                progress: ProgressReader(path: request.directory.events.path))
+                progress: ProgressReader(path: request.directory.events.path),
+                lastProgressStored: Date().timeIntervalSince1970)
             runtime.withLock { $0.workers[job.id] = supervised }
-            do {
-                try store.markStarted(
-                    id: job.id, attempt: job.attempt, pid: worker.processId, pidStartTime: worker.startTime)
-            } catch {
-                log.warning("cannot record the worker's pid", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
-            }
             log.info(
                 job.attempt > 1 ? "job resumed" : "job started",
                 fields.merging(["GLARE_PID": String(worker.processId), "GLARE_ATTEMPT": String(job.attempt)]) { $1 })
-            startThread(named: "glare-worker-\(job.id)") { [self] in supervise(jobId: job.id, worker: worker) }
+            // The worker's thread records its pid, so the scheduler goes on to the next claim
+            // while that change waits for its group's commit.
+            startThread(named: "glare-worker-\(job.id)") { [self] in
+                do {
+                    try store.markStarted(
+                        id: job.id, attempt: job.attempt, pid: worker.processId, pidStartTime: worker.startTime)
+                } catch {
+                    log.warning("cannot record the worker's pid", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
+                }
+                supervise(jobId: job.id, worker: worker)
+            }
             // A cancel that came between the claim and the worker being known found nothing to signal.
             if (try? store.job(id: job.id))??.cancelRequested == true { stopWorker(jobId: job.id, reason: .cancel) }
         } catch {
@@ -76,6 +83,15 @@ extension Daemon {
             _ = try? store.finish(
                 id: job.id, attempt: job.attempt, state: .failed, reason: "could not start the worker: \(error)",
                 summary: nil)
+        }
+    }
+
+    /// Whether `group` runs fewer workers than its parallelism: a job just submitted to a full
+    /// group cannot start before one of its jobs ends, and that end wakes the scheduler anyway.
+    func hasFreeSlot(inGroup group: String) -> Bool {
+        runtime.withLock { state in
+            let running = state.workers.values.count { $0.job.spec.effectiveGroup == group }
+            return running < state.configuration.schedulingLimits.parallelism(of: group)
         }
     }
 
@@ -107,7 +123,8 @@ extension Daemon {
         }
 
         guard var supervised = runtime.withLock({ $0.workers[jobId] }) else { return }
-        storeProgress(of: &supervised, force: true)
+        // The last progress goes into the same change as the job's end.
+        _ = supervised.progress.readNew()
         let configuration = configuration
         let directory = files.directory(of: jobId)
         let outcome = WorkerOutcomeFile.read(directory.outcome.path, owner: supervised.job.owner)
@@ -117,7 +134,7 @@ extension Daemon {
             stoppedForCancel: supervised.stopReason == .cancel || current?.cancelRequested == true,
             stoppedForShutdown: supervised.stopReason == .shutdown,
             restarts: supervised.job.restarts, maxRestarts: configuration.maxRestarts)
-        apply(decision, to: supervised.job, termination: termination)
+        apply(decision, to: supervised.job, termination: termination, progress: supervised.progress.latest)
 
         runtime.withLock { _ = $0.workers.removeValue(forKey: jobId) }
         jobChanges.notify()
@@ -125,19 +142,23 @@ extension Daemon {
     }
 
     /// Records a worker's end in the queue and the log.
-    func apply(_ decision: WorkerEndDecision, to job: JobRecord, termination: ProcessTermination) {
+    func apply(
+        _ decision: WorkerEndDecision, to job: JobRecord, termination: ProcessTermination, progress: ProgressEvent?
+    ) {
         var fields = [
             "GLARE_JOB": String(job.id), "GLARE_USER": job.ownerName, "GLARE_EXIT": termination.description,
         ]
         do {
             switch decision {
             case .finish(let state, let reason, let summary):
-                try store.finish(id: job.id, attempt: job.attempt, state: state, reason: reason, summary: summary)
+                try store.finish(
+                    id: job.id, attempt: job.attempt, state: state, reason: reason, summary: summary,
+                    progress: progress)
                 fields["GLARE_STATE"] = state.rawValue
                 if let reason { fields["GLARE_REASON"] = reason }
                 log.log(state == .failed ? .warning : .info, "job finished", fields)
             case .requeue(let reason):
-                try store.requeueInterrupted(id: job.id, attempt: job.attempt, reason: reason)
+                try store.requeueInterrupted(id: job.id, attempt: job.attempt, reason: reason, progress: progress)
                 fields["GLARE_STATE"] = JobState.interrupted.rawValue
                 log.info("job interrupted", fields)
             }

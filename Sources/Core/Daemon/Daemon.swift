@@ -197,8 +197,11 @@ public final class Daemon: Sendable {
                 defer { state.configuration = fresh }
                 return state.configuration
             }
-            if fresh.socketPath != previous.socketPath || fresh.stateDirectory != previous.stateDirectory {
-                log.warning("socket and state_dir changes take effect at the next start", ["GLARE_CONFIG": file.path])
+            if fresh.socketPath != previous.socketPath || fresh.stateDirectory != previous.stateDirectory
+                || fresh.launcher != previous.launcher
+            {
+                log.warning(
+                    "socket, state_dir and launcher changes take effect at the next start", ["GLARE_CONFIG": file.path])
             }
             log.notice("configuration reloaded", ["GLARE_CONFIG": file.path])
         } catch {

@@ -34,6 +34,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxRunningPerUserPerGroup: Int?
     /// The least severe journal entries written.
     public var logLevel: JournalLog.Priority = .info
+    /// How workers start (`launcher = zygote | spawn`); read at start-up only.
+    public var launcher: WorkerLaunchMethod = .zygote
+
+    /// How glared starts a job's worker.
+    public enum WorkerLaunchMethod: String, Sendable, Equatable {
+        /// Forked by a pre-started `glare-worker --zygote` (`ZygoteJobLauncher`), spawned when that fails.
+        case zygote
+        /// A fresh `glare-worker` process each time (`LocalJobLauncher`).
+        case spawn
+    }
 
     /// The defaults.
     public init() {}

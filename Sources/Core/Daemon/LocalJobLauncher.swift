@@ -28,25 +28,51 @@ public struct LocalJobLauncher: JobLauncher {
 
     /// Spawns the worker for `request` and returns its pid and start time.
     public func launch(_ request: LaunchRequest) throws -> LaunchedWorker {
+        let log = try LocalJobLauncher.openLog(for: request)
+        defer { close(log) }
+        return try spawn(
+            arguments: LocalJobLauncher.workerArguments(for: request), environment: request.environment, log: log)
+    }
+
+    /// Spawns the worker with `arguments`, its output on `log`.
+    func spawn(arguments: [String], environment: [String: String], log: Int32) throws -> LaunchedWorker {
+        let pid = try ProcessSpawner.spawn(
+            executable: workerExecutable, arguments: arguments, environment: environment, outputFileDescriptor: log)
+
+        // The child exists until we reap it, so its stat file is there to read.
+        let startTime = ProcessInspector.startTime(of: pid) ?? 0
+        return LaunchedWorker(processId: pid, startTime: startTime)
+    }
+
+    /// Opens the job's log for appending (the caller closes it), handed to the owner when the worker drops to it.
+    static func openLog(for request: LaunchRequest) throws -> Int32 {
         let logPath = request.directory.log.path
         // The job directory is the owner's: a link planted as `log` must not make a root daemon
         // append to (and hand over) some other file.
         let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard log >= 0 else { throw SystemCallError("open \(logPath)") }
-        defer { close(log) }
-        var status = stat()
-        guard fstat(log, &status) == 0 else { throw SystemCallError("fstat \(logPath)") }
-        guard status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1,
-            status.st_uid == request.job.owner || status.st_uid == geteuid()
-        else {
-            throw SystemCallError("\(logPath) is not a plain file of the job's owner", code: EPERM)
-        }
-        if request.dropsToOwner {
-            guard fchown(log, request.job.owner, request.ownerGroup) == 0 else {
-                throw SystemCallError("chown \(logPath)")
+        do {
+            var status = stat()
+            guard fstat(log, &status) == 0 else { throw SystemCallError("fstat \(logPath)") }
+            guard status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1,
+                status.st_uid == request.job.owner || status.st_uid == geteuid()
+            else {
+                throw SystemCallError("\(logPath) is not a plain file of the job's owner", code: EPERM)
             }
+            if request.dropsToOwner {
+                guard fchown(log, request.job.owner, request.ownerGroup) == 0 else {
+                    throw SystemCallError("chown \(logPath)")
+                }
+            }
+        } catch {
+            close(log)
+            throw error
         }
+        return log
+    }
 
+    /// The worker's command-line arguments for `request`.
+    static func workerArguments(for request: LaunchRequest) -> [String] {
         var arguments = [
             "--job-dir", request.directory.url.path, "--job-id", String(request.job.id),
             "--cache-dir", request.cacheDirectory, "--log-max-bytes", String(request.logMaxBytes),
@@ -54,13 +80,7 @@ public struct LocalJobLauncher: JobLauncher {
         if request.dropsToOwner {
             arguments += ["--uid", String(request.job.owner), "--gid", String(request.ownerGroup)]
         }
-        let pid = try ProcessSpawner.spawn(
-            executable: workerExecutable, arguments: arguments, environment: request.environment,
-            outputFileDescriptor: log)
-
-        // The child exists until we reap it, so its stat file is there to read.
-        let startTime = ProcessInspector.startTime(of: pid) ?? 0
-        return LaunchedWorker(processId: pid, startTime: startTime)
+        return arguments
     }
 
     /// Reaps the child.

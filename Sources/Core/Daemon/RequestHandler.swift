@@ -146,7 +146,8 @@ struct RequestHandler {
         daemon.log.info(
             "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_KIND": spec.kind.rawValue])
         daemon.jobChanges.notify()
-        daemon.schedulerWake.notify()
+        // A claim reads every waiting job; it is only worth it when this one could start now.
+        if daemon.hasFreeSlot(inGroup: job.spec.effectiveGroup) { daemon.schedulerWake.notify() }
         return job
     }
 
@@ -169,20 +170,27 @@ struct RequestHandler {
     }
 
     /// Blocks until every job is final (or the client left), then reports each.
+    ///
+    /// A job once final stays final, so each pass reads only the jobs not yet seen final, in order,
+    /// and stops at the first that is still waiting or running: waiting for many jobs costs a read
+    /// per job and change, not a read of every job at every change.
     private func wait(ids: [Int64]) throws -> [BatchItem] {
+        var settled: [Int64: BatchItem] = [:]
         while true {
             let seen = daemon.jobChanges.current
-            var items: [BatchItem] = []
-            var allFinal = true
-            for id in ids {
-                if let job = try store.job(id: id) {
-                    allFinal = allFinal && job.state.isFinal
-                    items.append(BatchItem(id: id, job: caller.view(job)))
-                } else {
-                    items.append(BatchItem(id: id, error: ErrorReply(code: .notFound, message: "no job \(id)")))
+            var pending = false
+            for id in ids where settled[id] == nil {
+                guard let job = try store.job(id: id) else {
+                    settled[id] = BatchItem(id: id, error: ErrorReply(code: .notFound, message: "no job \(id)"))
+                    continue
                 }
+                guard job.state.isFinal else {
+                    pending = true
+                    break
+                }
+                settled[id] = BatchItem(id: id, job: caller.view(job))
             }
-            if allFinal { return items }
+            if !pending { return ids.map { settled[$0]! } }
             // A client that gave up shows as a readable (closed) socket; stop waiting for it.
             if try session.socket.waitUntilReadable(timeout: 0) { throw StreamAbort() }
             daemon.jobChanges.wait(after: seen, timeout: 0.5)

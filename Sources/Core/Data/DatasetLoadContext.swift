@@ -43,8 +43,9 @@ final class DatasetLoadContext {
     /// The cache, made on first use.
     var cache: LandmarkCache {
         if let cacheInstance { return cacheInstance }
+        let version = extractorVersion
         let cache = LandmarkCache(
-            cacheDirectory: cacheDirectory, extractorVersion: extractorVersion, makeExtractor: makeExtractor)
+            cacheDirectory: cacheDirectory, extractorVersion: version, makeExtractor: makeExtractor)
         cacheInstance = cache
         return cache
     }

@@ -52,7 +52,8 @@ struct TensorArchive {
         }
         Self.append(Self.checksum(data), to: &data)
         do {
-            try AtomicFile.write(data, to: url)
+            // Durable: a model is a job's result, and a checkpoint is what a resumed job starts from.
+            try AtomicFile.writeDurably([(data, url)])
         } catch {
             throw ModelFileError.cannotWrite(path: url.path, reason: "\(error)")
         }

@@ -11,22 +11,20 @@ extension JobStore {
     @discardableResult
     public func cancel(id: Int64) throws -> JobRecord {
         let now = self.now
-        return try withDatabase { database in
-            try database.immediateTransaction {
-                guard let job = try JobRowReader.job(id: id, in: database) else { throw StoreError.notFound(id: id) }
-                switch job.state {
-                case .succeeded, .failed, .cancelled:
-                    throw StoreError.invalidState(id: id, state: job.state, operation: "cancel")
-                case .queued, .interrupted:
-                    try database.run(
-                        "UPDATE jobs SET state = 'cancelled', finished_at = ?, reason = ? WHERE id = ?",
-                        [.real(now), .text("cancelled"), .integer(id)])
-                    try JobStore.failWaitingDependents(of: id, in: database, now: now)
-                case .running:
-                    try database.run("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
-                }
-                return try JobRowReader.job(id: id, in: database)!
+        return try change { database in
+            guard let job = try JobRowReader.job(id: id, in: database) else { throw StoreError.notFound(id: id) }
+            switch job.state {
+            case .succeeded, .failed, .cancelled:
+                throw StoreError.invalidState(id: id, state: job.state, operation: "cancel")
+            case .queued, .interrupted:
+                try database.run(
+                    "UPDATE jobs SET state = 'cancelled', finished_at = ?, reason = ? WHERE id = ?",
+                    [.real(now), .text("cancelled"), .integer(id)])
+                try JobStore.failWaitingDependents(of: id, in: database, now: now)
+            case .running:
+                try database.run("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", [.integer(id)])
             }
+            return try JobRowReader.job(id: id, in: database)!
         }
     }
 
@@ -56,25 +54,23 @@ extension JobStore {
     /// - Throws: `StoreError.notFound`; `StoreError.invalidState` unless the job is final;
     ///   `StoreError.hasWaitingDependents` while a job that is not final depends on it.
     public func remove(id: Int64) throws {
-        try withDatabase { database in
-            try database.immediateTransaction {
-                // Only the state is read, so a row whose spec no longer decodes can still be removed.
-                let state = try JobStore.state(of: id, in: database)
-                guard state.isFinal else {
-                    throw StoreError.invalidState(id: id, state: state, operation: "remove")
-                }
-                var dependents: [Int64] = []
-                try database.query(
-                    """
-                    SELECT d.job_id FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
-                    WHERE d.depends_on = ? AND c.state IN ('queued', 'running', 'interrupted') ORDER BY d.job_id
-                    """, [.integer(id)]
-                ) { row in dependents.append(row.integer(at: 0) ?? 0) }
-                guard dependents.isEmpty else { throw StoreError.hasWaitingDependents(id: id, dependents: dependents) }
-
-                // Dependency rows naming this job, as parent or child, go with it (ON DELETE CASCADE).
-                try database.run("DELETE FROM jobs WHERE id = ?", [.integer(id)])
+        try change { database in
+            // Only the state is read, so a row whose spec no longer decodes can still be removed.
+            let state = try JobStore.state(of: id, in: database)
+            guard state.isFinal else {
+                throw StoreError.invalidState(id: id, state: state, operation: "remove")
             }
+            var dependents: [Int64] = []
+            try database.query(
+                """
+                SELECT d.job_id FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
+                WHERE d.depends_on = ? AND c.state IN ('queued', 'running', 'interrupted') ORDER BY d.job_id
+                """, [.integer(id)]
+            ) { row in dependents.append(row.integer(at: 0) ?? 0) }
+            guard dependents.isEmpty else { throw StoreError.hasWaitingDependents(id: id, dependents: dependents) }
+
+            // Dependency rows naming this job, as parent or child, go with it (ON DELETE CASCADE).
+            try database.run("DELETE FROM jobs WHERE id = ?", [.integer(id)])
         }
     }
 }

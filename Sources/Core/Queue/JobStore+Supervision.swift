@@ -15,44 +15,38 @@ extension JobStore {
     /// - Returns: the claimed job, or nil when nothing may start now.
     public func claimNext(limits: SchedulingLimits) throws -> JobRecord? {
         let now = self.now
-        return try withDatabase { database in
-            try database.immediateTransaction {
-                try JobStore.failJobsWithFailedDependencies(in: database, now: now)
-                let running = try JobStore.candidates(where: "state = 'running'", in: database)
-                var ready = try JobStore.candidates(
-                    where: """
-                        state IN ('queued', 'interrupted') AND NOT EXISTS (
-                            SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on
-                            WHERE d.job_id = jobs.id AND p.state != 'succeeded')
-                        """, in: database)
+        return try change { database in
+            try JobStore.failJobsWithFailedDependencies(in: database, now: now)
+            let running = try JobStore.candidates(where: "state = 'running'", in: database)
+            var ready = try JobStore.readyCandidates(in: database)
 
-                let lastStarts = try JobStore.lastStarts(in: database)
-                while let chosen = SchedulingPolicy.select(
-                    ready: ready, running: running, limits: limits, lastStarts: lastStarts)
-                {
-                    // The state guard is a second line of defence: the transaction already holds the write lock.
-                    let changed = try database.run(
-                        """
-                        UPDATE jobs SET state = 'running', started_at = ?, attempt = attempt + 1, pid = NULL,
-                            pid_start_time = NULL, cancel_requested = 0, reason = NULL
-                        WHERE id = ? AND state IN ('queued', 'interrupted')
-                        """, [.real(now), .integer(chosen.id)])
-                    guard changed == 1 else {
-                        ready.removeAll { $0.id == chosen.id }
-                        continue
-                    }
-                    do {
-                        return try JobRowReader.job(id: chosen.id, in: database)
-                    } catch let failure as StoreError {
-                        try database.run(
-                            "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ?",
-                            [.real(now), .text("unreadable job record: \(failure)"), .integer(chosen.id)])
-                        try JobStore.failWaitingDependents(of: chosen.id, in: database, now: now)
-                        ready.removeAll { $0.id == chosen.id }
-                    }
+            let lastStarts = try JobStore.lastStarts(in: database)
+            while let chosen = SchedulingPolicy.select(
+                ready: ready, running: running, limits: limits, lastStarts: lastStarts)
+            {
+                // The state guard is a second line of defence: the transaction already holds the write lock.
+                let changed = try database.run(
+                    """
+                    UPDATE jobs SET state = 'running', started_at = ?, attempt = attempt + 1, pid = NULL,
+                        pid_start_time = NULL, cancel_requested = 0, reason = NULL
+                    WHERE id = ? AND state IN ('queued', 'interrupted')
+                    """, [.real(now), .integer(chosen.id)])
+                guard changed == 1 else {
+                    // No longer waiting: read again, so the next of its owner and group may compete.
+                    ready = try JobStore.readyCandidates(in: database)
+                    continue
                 }
-                return nil
+                do {
+                    return try JobRowReader.job(id: chosen.id, in: database)
+                } catch let failure as StoreError {
+                    try database.run(
+                        "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ?",
+                        [.real(now), .text("unreadable job record: \(failure)"), .integer(chosen.id)])
+                    try JobStore.failWaitingDependents(of: chosen.id, in: database, now: now)
+                    ready = try JobStore.readyCandidates(in: database)
+                }
             }
+            return nil
         }
     }
 
@@ -61,25 +55,21 @@ extension JobStore {
     /// - Throws: `StoreError.staleAttempt` or `.invalidState` when the job is no longer running with
     ///   that attempt; `.notFound`.
     public func markStarted(id: Int64, attempt: Int, pid: Int32, pidStartTime: UInt64) throws {
-        try withDatabase { database in
-            try database.immediateTransaction {
-                try JobStore.requireRunning(id: id, attempt: attempt, operation: "mark started", in: database)
-                try database.run(
-                    "UPDATE jobs SET pid = ?, pid_start_time = ? WHERE id = ?",
-                    [.integer(Int64(pid)), .integer(Int64(bitPattern: pidStartTime)), .integer(id)])
-            }
+        try change { database in
+            try JobStore.requireRunning(id: id, attempt: attempt, operation: "mark started", in: database)
+            try database.run(
+                "UPDATE jobs SET pid = ?, pid_start_time = ? WHERE id = ?",
+                [.integer(Int64(pid)), .integer(Int64(bitPattern: pidStartTime)), .integer(id)])
         }
     }
 
     /// Stores `event` as the job's latest progress; silently ignored unless the job runs with `attempt`.
     public func recordProgress(id: Int64, attempt: Int, event: ProgressEvent) throws {
         let eventText = try JobRowCodec.encode(event)
-        try withDatabase { database in
-            try database.immediateTransaction {
-                try database.run(
-                    "UPDATE jobs SET progress = ? WHERE id = ? AND attempt = ? AND state = 'running'",
-                    [.text(eventText), .integer(id), .integer(Int64(attempt))])
-            }
+        try change { database in
+            try database.run(
+                "UPDATE jobs SET progress = ? WHERE id = ? AND attempt = ? AND state = 'running'",
+                [.text(eventText), .integer(id), .integer(Int64(attempt))])
         }
     }
 
@@ -90,38 +80,39 @@ extension JobStore {
     /// that ends `failed` (the worker was killed) is stored as `cancelled`; one that `succeeded`
     /// before the stop took effect stays `succeeded`.
     ///
+    /// - Parameter progress: the worker's last progress event, stored in the same change (one commit, not two).
     /// - Returns: true when the job was finished; false when it was not running with that attempt.
     /// - Throws: `StoreError.notFinalState` for `queued`, `running` or `interrupted`.
     @discardableResult
     public func finish(
-        id: Int64, attempt: Int, state: JobState, reason: String?, summary: [String: Double]?
+        id: Int64, attempt: Int, state: JobState, reason: String?, summary: [String: Double]?,
+        progress: ProgressEvent? = nil
     )
         throws -> Bool
     {
         guard state.isFinal else { throw StoreError.notFinalState(state) }
         let summaryText = try summary.map { try JobRowCodec.encode($0) }
+        let progressText = try progress.map { try JobRowCodec.encode($0) }
         let now = self.now
-        return try withDatabase { database in
-            try database.immediateTransaction {
-                // A worker killed because its owner cancelled it usually exits as a failure; the
-                // owner's request is what ended it, so it is recorded as cancelled.
-                let changed = try database.run(
-                    """
-                    UPDATE jobs SET
-                        state = CASE WHEN cancel_requested = 1 AND ?1 = 'failed' THEN 'cancelled' ELSE ?1 END,
-                        finished_at = ?2, reason = ?3, summary = ?4
-                    WHERE id = ?5 AND attempt = ?6 AND state = 'running'
-                    """,
-                    [
-                        .text(state.rawValue), .real(now), .text(reason), .text(summaryText), .integer(id),
-                        .integer(Int64(attempt)),
-                    ])
-                guard changed == 1 else { return false }
-                if state != .succeeded {
-                    try JobStore.failWaitingDependents(of: id, in: database, now: now)
-                }
-                return true
+        return try change { database in
+            // A worker killed because its owner cancelled it usually exits as a failure; the
+            // owner's request is what ended it, so it is recorded as cancelled.
+            let changed = try database.run(
+                """
+                UPDATE jobs SET
+                    state = CASE WHEN cancel_requested = 1 AND ?1 = 'failed' THEN 'cancelled' ELSE ?1 END,
+                    finished_at = ?2, reason = ?3, summary = ?4, progress = COALESCE(?7, progress)
+                WHERE id = ?5 AND attempt = ?6 AND state = 'running'
+                """,
+                [
+                    .text(state.rawValue), .real(now), .text(reason), .text(summaryText), .integer(id),
+                    .integer(Int64(attempt)), .text(progressText),
+                ])
+            guard changed == 1 else { return false }
+            if state != .succeeded {
+                try JobStore.failWaitingDependents(of: id, in: database, now: now)
             }
+            return true
         }
     }
 
@@ -131,25 +122,24 @@ extension JobStore {
     /// A job whose cancel was requested is cancelled instead: the owner asked it never to run again.
     ///
     /// - Throws: `StoreError.staleAttempt` or `.invalidState` unless the job runs with `attempt`.
-    public func requeueInterrupted(id: Int64, attempt: Int, reason: String) throws {
+    public func requeueInterrupted(id: Int64, attempt: Int, reason: String, progress: ProgressEvent? = nil) throws {
         let now = self.now
-        try withDatabase { database in
-            try database.immediateTransaction {
-                let job = try JobStore.requireRunning(
-                    id: id, attempt: attempt, operation: "requeue", in: database)
-                if job.cancelRequested {
-                    try database.run(
-                        "UPDATE jobs SET state = 'cancelled', finished_at = ?, reason = ? WHERE id = ?",
-                        [.real(now), .text("cancelled while running; stopped by: \(reason)"), .integer(id)])
-                    try JobStore.failWaitingDependents(of: id, in: database, now: now)
-                } else {
-                    try database.run(
-                        """
-                        UPDATE jobs SET state = 'interrupted', reason = ?, restarts = restarts + 1, pid = NULL,
-                            pid_start_time = NULL
-                        WHERE id = ?
-                        """, [.text(reason), .integer(id)])
-                }
+        let progressText = try progress.map { try JobRowCodec.encode($0) }
+        try change { database in
+            let job = try JobStore.requireRunning(
+                id: id, attempt: attempt, operation: "requeue", in: database)
+            if job.cancelRequested {
+                try database.run(
+                    "UPDATE jobs SET state = 'cancelled', finished_at = ?, reason = ? WHERE id = ?",
+                    [.real(now), .text("cancelled while running; stopped by: \(reason)"), .integer(id)])
+                try JobStore.failWaitingDependents(of: id, in: database, now: now)
+            } else {
+                try database.run(
+                    """
+                    UPDATE jobs SET state = 'interrupted', reason = ?, restarts = restarts + 1, pid = NULL,
+                        pid_start_time = NULL, progress = COALESCE(?, progress)
+                    WHERE id = ?
+                    """, [.text(reason), .text(progressText), .integer(id)])
             }
         }
     }

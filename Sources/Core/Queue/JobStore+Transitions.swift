@@ -82,11 +82,34 @@ extension JobStore {
         return starts
     }
 
+    /// The ready jobs that can win a claim: for each owner and group, the first of its waiting jobs
+    /// whose dependencies all succeeded, by `SchedulingPolicy`'s order within one owner and group
+    /// (interrupted first, then higher priority, older, smaller id).
+    ///
+    /// The policy's other rules (free slots, per-user limits, fair share) look only at the owner
+    /// and the group, which all of one owner's jobs in one group share; so the job it chooses is
+    /// always one of these, and a claim reads one candidate per owner and group instead of every
+    /// waiting job (SQLite ranks them: window functions, SQLite 3.25 and later).
+    static func readyCandidates(in database: Database) throws -> [SchedulingCandidate] {
+        try candidates(
+            from: """
+                (SELECT *, ROW_NUMBER() OVER (
+                        PARTITION BY owner, job_group
+                        ORDER BY state = 'interrupted' DESC, priority DESC, created_at, id) AS place
+                    FROM jobs
+                    WHERE state IN ('queued', 'interrupted') AND NOT EXISTS (
+                        SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on
+                        WHERE d.job_id = jobs.id AND p.state != 'succeeded'))
+                """, where: "place = 1", in: database)
+    }
+
     /// Scheduling candidates for the jobs matching `condition`, read without decoding their specs.
-    static func candidates(where condition: String, in database: Database) throws -> [SchedulingCandidate] {
+    static func candidates(
+        from table: String = "jobs", where condition: String, in database: Database
+    ) throws -> [SchedulingCandidate] {
         var candidates: [SchedulingCandidate] = []
         try database.query(
-            "SELECT id, owner, job_group, priority, created_at, state FROM jobs WHERE \(condition) ORDER BY id"
+            "SELECT id, owner, job_group, priority, created_at, state FROM \(table) WHERE \(condition) ORDER BY id"
         ) { row in
             candidates.append(
                 SchedulingCandidate(

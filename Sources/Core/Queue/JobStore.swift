@@ -14,7 +14,13 @@ import Synchronization
 public final class JobStore: Sendable {
     /// The database file.
     public let path: URL
+    /// The connection every change goes through, one group of changes at a time.
     private let connection: Mutex<Database>
+    /// A second connection for reads, so a read never waits behind a commit's fsync (WAL lets
+    /// it read the last committed state while a write is in progress).
+    private let reader: Mutex<Database>
+    /// Groups the changes that arrive together into one transaction.
+    private let groupCommit = GroupCommit()
     private let clock: @Sendable () -> Double
 
     /// How long SQLite waits for another connection's lock before our own retry loop takes over.
@@ -30,13 +36,40 @@ public final class JobStore: Sendable {
         self.clock = clock
         let database = try QueueDatabaseOpener.open(path: path.path)
         self.connection = Mutex(database)
+        self.reader = Mutex(try QueueDatabaseOpener.openReader(path: path.path))
     }
 
     /// Runs `body` with the connection, turning SQLite failures into `StoreError.database`.
+    ///
+    /// For maintenance that is not a change of the queue (a checkpoint); changes go through `change`.
     @discardableResult
     func withDatabase<Result: Sendable>(_ body: (Database) throws -> Result) throws -> Result {
         do {
             return try connection.withLock { database throws -> Result in
+                try body(database)
+            }
+        } catch let failure as DatabaseError {
+            throw StoreError.database(failure)
+        }
+    }
+
+    /// Runs `body` in a write transaction shared with the changes that arrive at the same time
+    /// (`GroupCommit`) and returns once that transaction committed; SQLite failures become
+    /// `StoreError.database`. `body` sees its own group's earlier changes, like a transaction alone.
+    @discardableResult
+    func change<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        do {
+            return try groupCommit.perform(on: connection, body)
+        } catch let failure as DatabaseError {
+            throw StoreError.database(failure)
+        }
+    }
+
+    /// Runs `body` with the reading connection; SQLite failures become `StoreError.database`.
+    /// A `body` that reads more than one statement opens a read transaction for one snapshot.
+    func read<Result: Sendable>(_ body: (Database) throws -> Result) throws -> Result {
+        do {
+            return try reader.withLock { database throws -> Result in
                 try body(database)
             }
         } catch let failure as DatabaseError {
@@ -77,50 +110,48 @@ public final class JobStore: Sendable {
         let specText = try JobRowCodec.encode(spec)
         let dependencies = Array(Set(dependencies)).sorted()
         let now = self.now
-        return try withDatabase { database in
-            try database.immediateTransaction {
-                if let limit = limits.maxQueuedPerUser {
-                    let waiting =
-                        try database.scalarInteger(
-                            "SELECT COUNT(*) FROM jobs WHERE owner = ? AND state IN ('queued', 'interrupted')",
-                            [.integer(Int64(owner))]) ?? 0
-                    guard waiting < limit else { throw StoreError.queueLimitReached(owner: owner, limit: limit) }
-                }
-
-                var failedDependency: Int64?
-                for dependency in dependencies {
-                    let stateText = try database.scalarText(
-                        "SELECT state FROM jobs WHERE id = ?", [.integer(dependency)])
-                    guard let stateText else { throw StoreError.unknownDependency(id: dependency) }
-                    if failedDependency == nil,
-                        stateText == JobState.failed.rawValue
-                            || stateText == JobState.cancelled.rawValue
-                    {
-                        failedDependency = dependency
-                    }
-                }
-
-                let state: JobState = failedDependency == nil ? .queued : .failed
-                try database.run(
-                    """
-                    INSERT INTO jobs (spec, owner, owner_name, job_group, priority, state, created_at,
-                                      finished_at, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [
-                        .text(specText), .integer(Int64(owner)), .text(ownerName), .text(spec.effectiveGroup),
-                        .integer(Int64(priority)), .text(state.rawValue), .real(now),
-                        .real(failedDependency == nil ? nil : now),
-                        .text(failedDependency.map(JobStore.dependencyFailedReason)),
-                    ])
-                let id = database.lastInsertRowID
-                for dependency in dependencies {
-                    try database.run(
-                        "INSERT INTO job_dependencies (job_id, depends_on) VALUES (?, ?)",
-                        [.integer(id), .integer(dependency)])
-                }
-                return try JobRowReader.job(id: id, in: database)!
+        return try change { database in
+            if let limit = limits.maxQueuedPerUser {
+                let waiting =
+                    try database.scalarInteger(
+                        "SELECT COUNT(*) FROM jobs WHERE owner = ? AND state IN ('queued', 'interrupted')",
+                        [.integer(Int64(owner))]) ?? 0
+                guard waiting < limit else { throw StoreError.queueLimitReached(owner: owner, limit: limit) }
             }
+
+            var failedDependency: Int64?
+            for dependency in dependencies {
+                let stateText = try database.scalarText(
+                    "SELECT state FROM jobs WHERE id = ?", [.integer(dependency)])
+                guard let stateText else { throw StoreError.unknownDependency(id: dependency) }
+                if failedDependency == nil,
+                    stateText == JobState.failed.rawValue
+                        || stateText == JobState.cancelled.rawValue
+                {
+                    failedDependency = dependency
+                }
+            }
+
+            let state: JobState = failedDependency == nil ? .queued : .failed
+            try database.run(
+                """
+                INSERT INTO jobs (spec, owner, owner_name, job_group, priority, state, created_at,
+                                  finished_at, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(specText), .integer(Int64(owner)), .text(ownerName), .text(spec.effectiveGroup),
+                    .integer(Int64(priority)), .text(state.rawValue), .real(now),
+                    .real(failedDependency == nil ? nil : now),
+                    .text(failedDependency.map(JobStore.dependencyFailedReason)),
+                ])
+            let id = database.lastInsertRowID
+            for dependency in dependencies {
+                try database.run(
+                    "INSERT INTO job_dependencies (job_id, depends_on) VALUES (?, ?)",
+                    [.integer(id), .integer(dependency)])
+            }
+            return try JobRowReader.job(id: id, in: database)!
         }
     }
 
@@ -133,14 +164,14 @@ public final class JobStore: Sendable {
 
     /// The job with `id`, or nil.
     public func job(id: Int64) throws -> JobRecord? {
-        try withDatabase { database in
+        try read { database in
             try database.readTransaction { try JobRowReader.job(id: id, in: database) }
         }
     }
 
     /// All waiting and running jobs, and with `includeFinished` the final ones too, oldest first.
     public func list(includeFinished: Bool) throws -> [JobRecord] {
-        try withDatabase { database in
+        try read { database in
             try database.readTransaction {
                 if includeFinished {
                     return try JobRowReader.jobs(where: "1", in: database)
@@ -153,14 +184,14 @@ public final class JobStore: Sendable {
 
     /// The jobs in state `running`, for the supervisor (and for recovery after a daemon restart).
     public func runningJobs() throws -> [JobRecord] {
-        try withDatabase { database in
+        try read { database in
             try database.readTransaction { try JobRowReader.jobs(where: "state = 'running'", in: database) }
         }
     }
 
     /// How many jobs are in each state; every state is present, with 0 when none.
     public func counts() throws -> [JobState: Int] {
-        try withDatabase { database in
+        try read { database in
             var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
             try database.query("SELECT state, COUNT(*) FROM jobs GROUP BY state") { row in
                 if let text = row.text(at: 0), let state = JobState(rawValue: text) {
@@ -173,7 +204,7 @@ public final class JobStore: Sendable {
 
     /// Final jobs that finished before `olderThan` (seconds since the epoch), for retention.
     public func finishedJobs(olderThan: Double) throws -> [JobRecord] {
-        try withDatabase { database in
+        try read { database in
             try database.readTransaction {
                 try JobRowReader.jobs(
                     where: "state IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?",

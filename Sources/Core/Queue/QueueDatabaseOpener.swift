@@ -24,6 +24,19 @@ enum QueueDatabaseOpener {
         return database
     }
 
+    /// A second connection to the file `open` prepared, for reads only (`query_only`); it needs no
+    /// checks or migrations of its own, and WAL mode is a property of the file.
+    static func openReader(path: String) throws -> Database {
+        do {
+            let database = try Database(path: resolvingDirectorySymlinks(path), flags: .queueDefault)
+            try database.setBusyTimeout(milliseconds: JobStore.busyTimeoutMilliseconds)
+            try database.execute("PRAGMA query_only = ON")
+            return database
+        } catch let failure as DatabaseError {
+            throw StoreError.cannotOpen(path: path, detail: failure.message)
+        }
+    }
+
     /// The path with symbolic links in its directories resolved, so `.noFollow` (which SQLite applies
     /// to every component) only refuses a database file that is itself a link.
     private static func resolvingDirectorySymlinks(_ path: String) -> String {

@@ -25,11 +25,12 @@ public enum ProcessTermination: Sendable, Equatable, CustomStringConvertible {
 /// is its pid, so `signalGroup(pid, ...)` reaches the worker and everything it started.
 public enum ProcessSpawner {
     /// Starts `executable` with `arguments` and exactly `environment`, its standard output and
-    /// error appended to `outputFileDescriptor`, standard input from /dev/null.
+    /// error appended to `outputFileDescriptor`, standard input from `inputFileDescriptor` (-1: /dev/null).
     ///
     /// - Returns: the child's pid, which is also its process group id.
     public static func spawn(
-        executable: String, arguments: [String], environment: [String: String], outputFileDescriptor: Int32
+        executable: String, arguments: [String], environment: [String: String], outputFileDescriptor: Int32,
+        inputFileDescriptor: Int32 = -1
     ) throws(SystemCallError) -> Int32 {
         let argumentList = [executable] + arguments
         let environmentList = environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }
@@ -41,7 +42,8 @@ public enum ProcessSpawner {
         }
 
         var pid: pid_t = 0
-        let result = glare_spawn_in_new_group(executable, &cArguments, &cEnvironment, outputFileDescriptor, &pid)
+        let result = glare_spawn_in_new_group_with_input(
+            executable, &cArguments, &cEnvironment, inputFileDescriptor, outputFileDescriptor, &pid)
         guard result == 0 else { throw SystemCallError("posix_spawn \(executable)", code: result) }
         return pid
     }

@@ -75,7 +75,9 @@ public enum WorkerProcess {
             let data = try Data(contentsOf: directory.spec)
             spec = try WireProtocol.makeDecoder().decode(JobSpec.self, from: data)
             let cache = cacheDirectory(arguments, environment: environment)
-            for folder in [directory.results, directory.checkpoints, cache] {
+            // `checkpoints/` is made by the first checkpoint written (AtomicFile makes folders):
+            // only training writes one, and every inode made costs a small job time.
+            for folder in [directory.results, cache] {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             }
         } catch {

@@ -80,6 +80,22 @@ struct JobStoreSchedulingTests {
         #expect(order == [newHigh.id, newestHigh.id, oldLow.id, newerLow.id])
     }
 
+    @Test func claim_whenAnOwnersFirstJobWaitsOnADependency_takesTheirNextReadyOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try JobStore(path: directory.databaseURL)
+        // Parallelism 0 holds the parent, so the dependent cannot become ready.
+        let limits = SchedulingLimits(groupParallelism: ["g": 1, "held": 0])
+
+        let parent = try store.submit(spec(group: "held", name: "parent"))
+        let blocked = try store.submit(spec(group: "g", name: "blocked"), priority: 9, after: [parent.id])
+        let ready = try store.submit(spec(group: "g", name: "ready"), priority: 0)
+
+        let claimed = try #require(try store.claimNext(limits: limits), "the owner's ready job must still run")
+        #expect(claimed.id == ready.id)
+        #expect(try store.job(id: blocked.id)?.state == .queued)
+    }
+
     @Test func claim_sharesGroupFairlyBetweenTwoUsers() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

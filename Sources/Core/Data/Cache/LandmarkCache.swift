@@ -29,21 +29,24 @@ public final class LandmarkCache {
 
     /// The folder holding the records.
     public let directory: URL
-    /// The extractor version records must match.
-    public let extractorVersion: String
+    /// The extractor version records must match, worked out on first use: the real extractor's
+    /// version reads the sizes of its model files, which a job with no image to read never needs.
+    public private(set) lazy var extractorVersion: String = versionSource()
     /// What this instance has done so far.
     public private(set) var counts = ExtractionCounts()
 
+    private let versionSource: () -> String
     private let makeExtractor: LandmarkExtractorFactory
     private var extractor: (any LandmarkExtracting)?
 
     /// A cache under `cacheDirectory` for an extractor of `extractorVersion`, made by `makeExtractor`
     /// only when an image is not cached.
     public init(
-        cacheDirectory: URL, extractorVersion: String, makeExtractor: @escaping LandmarkExtractorFactory
+        cacheDirectory: URL, extractorVersion: @autoclosure @escaping () -> String,
+        makeExtractor: @escaping LandmarkExtractorFactory
     ) {
         directory = cacheDirectory.appendingPathComponent("landmarks-v1", isDirectory: true)
-        self.extractorVersion = extractorVersion
+        self.versionSource = extractorVersion
         self.makeExtractor = makeExtractor
     }
 

@@ -26,14 +26,15 @@ public enum InferJob {
 
     /// Runs `spec` with the given model and extractor (tests inject ones that need no files or dlib).
     static func run(
-        _ spec: JobSpec, context: JobContext, predictor: any ExpressionPredicting, extractorVersion: String,
+        _ spec: JobSpec, context: JobContext, predictor: any ExpressionPredicting,
+        extractorVersion: @autoclosure @escaping () -> String,
         makeExtractor: @escaping LandmarkExtractorFactory
     ) throws -> WorkerOutcome {
         let largestOnly = try parseOptions(spec.options)
         guard !spec.inputs.isEmpty else { throw RunnerInputError.missingInputs }
         let inputs = InferInputs(paths: spec.inputs)
         let cache = LandmarkCache(
-            cacheDirectory: context.landmarkCacheDirectory, extractorVersion: extractorVersion,
+            cacheDirectory: context.landmarkCacheDirectory, extractorVersion: extractorVersion(),
             makeExtractor: makeExtractor)
         var runner = Runner(predictor: predictor, largestOnly: largestOnly)
 

@@ -60,8 +60,10 @@ struct PredictionTable {
 
     /// Writes `predictions.csv` and `predictions.json` into `folder`.
     func write(to folder: URL) throws {
-        try ResultFileWriter.write(Data(csv().utf8), to: folder.appendingPathComponent("predictions.csv"))
-        try ResultFileWriter.write(json(), to: folder.appendingPathComponent("predictions.json"))
+        try ResultFileWriter.write([
+            (Data(csv().utf8), folder.appendingPathComponent("predictions.csv")),
+            (try json(), folder.appendingPathComponent("predictions.json")),
+        ])
     }
 
     private static func number(_ value: Float) -> String { value.isFinite ? "\(value)" : "" }

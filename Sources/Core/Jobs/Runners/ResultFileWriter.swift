@@ -1,10 +1,17 @@
 import Foundation
 
-/// Writes a job's result files through `AtomicFile`, so a reader never sees half a file.
+/// Writes a job's result files through `AtomicFile`, so a reader never sees half a file, and
+/// durably: the daemon records the job succeeded after the worker returns, so the results must
+/// be on the disk by then.
 enum ResultFileWriter {
-    /// Writes `data` to `url` atomically.
+    /// Writes `data` to `url` atomically and durably.
     static func write(_ data: Data, to url: URL) throws {
-        try AtomicFile.write(data, to: url)
+        try AtomicFile.writeDurably([(data, url)])
+    }
+
+    /// Writes several files atomically each and durably together (one folder flush for all).
+    static func write(_ files: [(data: Data, url: URL)]) throws {
+        try AtomicFile.writeDurably(files)
     }
 
     /// Writes `value` as pretty, key-sorted JSON.

@@ -170,6 +170,25 @@ public final class Database {
         return result
     }
 
+    /// Runs `body` inside the open transaction as a savepoint: released when it returns, rolled
+    /// back (only its own changes) when it throws.
+    public func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
+        try execute("SAVEPOINT change")
+        let result: Result
+        do {
+            result = try body()
+        } catch {
+            // After SQLITE_FULL or SQLITE_IOERR SQLite may have rolled back the whole transaction.
+            if !isAutocommit {
+                try? execute("ROLLBACK TO change")
+                try? execute("RELEASE change")
+            }
+            throw error
+        }
+        try execute("RELEASE change")
+        return result
+    }
+
     /// Commits, retrying while busy: a busy COMMIT leaves the transaction open, so it may be repeated.
     private func commit() throws {
         do {
