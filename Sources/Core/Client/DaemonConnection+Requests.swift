@@ -10,12 +10,19 @@ extension DaemonConnection {
         return job
     }
 
-    /// The caller's waiting and running jobs, or with `all` the finished ones too.
+    /// The caller's waiting and running jobs, or with `all` the finished ones too, oldest first:
+    /// every page the daemon has, read one after another.
     public func list(all: Bool) throws(ClientError) -> [JobRecord] {
-        let request = Request.list(all: all)
-        let reply = try call(request)
-        guard case .jobs(let jobs) = reply else { throw unexpected(request, reply) }
-        return jobs
+        var jobs: [JobRecord] = []
+        var after: Int64 = 0
+        while true {
+            let request = Request.list(all: all, after: after)
+            let reply = try call(request)
+            guard case .jobs(let page, let more) = reply else { throw unexpected(request, reply) }
+            jobs += page
+            guard more, let last = page.last else { return jobs }
+            after = last.id
+        }
     }
 
     /// One job's record.

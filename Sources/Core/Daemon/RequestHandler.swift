@@ -58,8 +58,8 @@ struct RequestHandler {
         switch request {
         case .submit(let spec, let priority, let after):
             return .submitted(try submit(spec: spec, priority: priority, after: after))
-        case .list(let all):
-            return .jobs(try fittingOneFrame(try store.list(includeFinished: all).map(caller.view)))
+        case .list(let all, let after, let limit):
+            return try listPage(all: all, after: after, limit: limit)
         case .show(let id):
             return .job(caller.view(try job(id)))
         case .cancel(let ids):
@@ -110,28 +110,39 @@ struct RequestHandler {
         }
     }
 
-    /// The jobs, less the oldest final ones when all of them would not fit in one frame.
-    ///
-    /// TODO(protocol): a `list` with paging (`after`, `limit`) so a long history can be read whole;
-    /// until then the oldest finished jobs are left out of a reply that would exceed the frame limit.
-    private func fittingOneFrame(_ jobs: [JobRecord]) throws -> [JobRecord] {
-        var jobs = jobs
+    /// The most jobs one `list` reply carries; a client reads on with `after`.
+    static let listPageSize = 500
+
+    /// One page of `list`: the caller's view of the jobs after `after`, as many as `limit` allows
+    /// (at most `listPageSize`) and one frame holds, and whether more follow.
+    private func listPage(all: Bool, after: Int64, limit: Int?) throws -> Reply {
+        let pageSize = min(max(limit ?? Self.listPageSize, 1), Self.listPageSize)
+        // One job more than the page, to know whether another page follows.
+        let jobs = try store.list(includeFinished: all, after: after, limit: pageSize + 1).map(caller.view)
+        var count = min(jobs.count, pageSize)
         let encoder = FrameEncoder()
-        while true {
+        func fits(_ count: Int) throws -> Bool {
             do {
-                _ = try encoder.encode(Reply.jobs(jobs))
-                return jobs
+                _ = try encoder.encode(Reply.jobs(Array(jobs.prefix(count)), more: true))
+                return true
             } catch .frameTooLarge {
-                let finished = jobs.indices.filter { jobs[$0].state.isFinal }
-                guard !finished.isEmpty else {
-                    throw ErrorReply(code: .internal, message: "too many waiting jobs to list in one reply")
-                }
-                let dropped = Set(finished.prefix(max(1, finished.count / 4)))
-                jobs = jobs.indices.filter { !dropped.contains($0) }.map { jobs[$0] }
+                return false
             } catch {
                 throw ErrorReply(code: .internal, message: "\(error)")
             }
         }
+        if try !fits(count) {
+            // The longest prefix that fits, by bisection: `low` fits, `high` does not.
+            var low = 0
+            var high = count
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if try fits(middle) { low = middle } else { high = middle }
+            }
+            guard low > 0 else { throw ErrorReply(code: .internal, message: "job \(jobs[0].id) is too large to list") }
+            count = low
+        }
+        return .jobs(Array(jobs.prefix(count)), more: count < jobs.count)
     }
 
     /// Validates, stores and announces a new job.

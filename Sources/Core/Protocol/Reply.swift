@@ -13,7 +13,7 @@ public enum Reply: Sendable, Equatable {
     /// One job (`show`).
     case job(JobRecord)
     /// Several jobs (`list`).
-    case jobs([JobRecord])
+    case jobs([JobRecord], more: Bool = false)
     /// The job a `submit` or `retry` created.
     case submitted(JobRecord)
     /// Log bytes starting at byte `offset` of the log (`logs`).
@@ -60,7 +60,7 @@ public enum Reply: Sendable, Equatable {
 
 extension Reply: Codable {
     private enum CodingKeys: String, CodingKey {
-        case type, code, message, job, jobs, data, offset, state, files, name, isLast, models, status, items
+        case type, code, message, job, jobs, more, data, offset, state, files, name, isLast, models, status, items
     }
 
     /// Decodes a reply from its flat JSON object.
@@ -74,7 +74,10 @@ extension Reply: Codable {
                 code: try container.decode(ErrorCode.self, forKey: .code),
                 message: try container.decode(String.self, forKey: .message))
         case "job": self = .job(try container.decode(JobRecord.self, forKey: .job))
-        case "jobs": self = .jobs(try container.decode([JobRecord].self, forKey: .jobs))
+        case "jobs":
+            self = .jobs(
+                try container.decode([JobRecord].self, forKey: .jobs),
+                more: try container.decodeIfPresent(Bool.self, forKey: .more) ?? false)
         case "submitted": self = .submitted(try container.decode(JobRecord.self, forKey: .job))
         case "logChunk":
             self = .logChunk(
@@ -109,8 +112,9 @@ extension Reply: Codable {
             try container.encode(message, forKey: .message)
         case .job(let job), .submitted(let job):
             try container.encode(job, forKey: .job)
-        case .jobs(let jobs):
+        case .jobs(let jobs, let more):
             try container.encode(jobs, forKey: .jobs)
+            if more { try container.encode(more, forKey: .more) }
         case .logChunk(let data, let offset):
             try container.encode(data, forKey: .data)
             try container.encode(offset, forKey: .offset)

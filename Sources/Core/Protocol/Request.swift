@@ -6,8 +6,10 @@
 public enum Request: Sendable, Equatable {
     /// Queues a job; `after` lists jobs that must succeed first. Reply: `submitted`.
     case submit(spec: JobSpec, priority: Int, after: [Int64])
-    /// Lists waiting and running jobs, or with `all` finished ones too. Reply: `jobs`.
-    case list(all: Bool)
+    /// Lists waiting and running jobs, or with `all` finished ones too, in id order: those with an
+    /// id above `after`, at most `limit` of them (the daemon's own page size when nil, and never more
+    /// than fit in one frame). Reply: `jobs`, whose `more` says a next page starts after its last id.
+    case list(all: Bool, after: Int64 = 0, limit: Int? = nil)
     /// One job's record. Reply: `job`.
     case show(id: Int64)
     /// The job's log from byte `fromOffset`: `logChunk` replies then `logEnd`. With `follow`, the
@@ -63,7 +65,7 @@ public enum Request: Sendable, Equatable {
 
 extension Request: Codable {
     private enum CodingKeys: String, CodingKey {
-        case op, spec, priority, after, all, id, ids, follow, fromOffset, name, offset, group, count
+        case op, spec, priority, after, all, id, ids, follow, fromOffset, name, offset, group, count, afterId, limit
     }
 
     /// Decodes a request from its flat JSON object.
@@ -77,7 +79,10 @@ extension Request: Codable {
                 priority: try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0,
                 after: try container.decodeIfPresent([Int64].self, forKey: .after) ?? [])
         case "list":
-            self = .list(all: try container.decodeIfPresent(Bool.self, forKey: .all) ?? false)
+            self = .list(
+                all: try container.decodeIfPresent(Bool.self, forKey: .all) ?? false,
+                after: try container.decodeIfPresent(Int64.self, forKey: .afterId) ?? 0,
+                limit: try container.decodeIfPresent(Int.self, forKey: .limit))
         case "show":
             self = .show(id: try container.decode(Int64.self, forKey: .id))
         case "logs":
@@ -124,8 +129,10 @@ extension Request: Codable {
             try container.encode(spec, forKey: .spec)
             try container.encode(priority, forKey: .priority)
             try container.encode(after, forKey: .after)
-        case .list(let all):
+        case .list(let all, let after, let limit):
             try container.encode(all, forKey: .all)
+            if after != 0 { try container.encode(after, forKey: .afterId) }
+            try container.encodeIfPresent(limit, forKey: .limit)
         case .show(let id), .retry(let id), .remove(let id), .result(let id):
             try container.encode(id, forKey: .id)
         case .logs(let id, let follow, let fromOffset):

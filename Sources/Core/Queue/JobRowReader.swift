@@ -12,24 +12,27 @@ enum JobRowReader {
         try jobs(where: "id = ?", [.integer(id)], in: database).first
     }
 
-    /// The jobs matching `condition` (an SQL expression over the `jobs` table), in id order.
+    /// The jobs matching `condition` (an SQL expression over the `jobs` table), in id order, the
+    /// first `limit` of them when it is given.
     static func jobs(
-        where condition: String, _ values: [DatabaseValue] = [], in database: Database
+        where condition: String, _ values: [DatabaseValue] = [], limit: Int? = nil, in database: Database
     ) throws
         -> [JobRecord]
     {
+        let limitClause = limit.map { "LIMIT \(max($0, 0))" } ?? ""
         var dependencies: [Int64: [Int64]] = [:]
         try database.query(
             """
             SELECT job_id, depends_on FROM job_dependencies
-            WHERE job_id IN (SELECT id FROM jobs WHERE \(condition)) ORDER BY job_id, depends_on
+            WHERE job_id IN (SELECT id FROM jobs WHERE \(condition) ORDER BY id \(limitClause))
+            ORDER BY job_id, depends_on
             """, values
         ) { row in
             dependencies[row.integer(at: 0) ?? 0, default: []].append(row.integer(at: 1) ?? 0)
         }
 
         var records: [JobRecord] = []
-        try database.query("SELECT \(columns) FROM jobs WHERE \(condition) ORDER BY id", values) { row in
+        try database.query("SELECT \(columns) FROM jobs WHERE \(condition) ORDER BY id \(limitClause)", values) { row in
             records.append(try record(from: row, dependencies: dependencies))
         }
         return records

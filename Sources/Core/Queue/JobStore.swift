@@ -169,15 +169,13 @@ public final class JobStore: Sendable {
         }
     }
 
-    /// All waiting and running jobs, and with `includeFinished` the final ones too, oldest first.
-    public func list(includeFinished: Bool) throws -> [JobRecord] {
-        try read { database in
+    /// The waiting and running jobs, and with `includeFinished` the final ones too, oldest first:
+    /// those with an id above `after`, at most `limit` of them (all when nil).
+    public func list(includeFinished: Bool, after: Int64 = 0, limit: Int? = nil) throws -> [JobRecord] {
+        let states = includeFinished ? "1" : "state IN ('queued', 'running', 'interrupted')"
+        return try read { database in
             try database.readTransaction {
-                if includeFinished {
-                    return try JobRowReader.jobs(where: "1", in: database)
-                }
-                return try JobRowReader.jobs(
-                    where: "state IN ('queued', 'running', 'interrupted')", in: database)
+                try JobRowReader.jobs(where: "\(states) AND id > ?", [.integer(after)], limit: limit, in: database)
             }
         }
     }

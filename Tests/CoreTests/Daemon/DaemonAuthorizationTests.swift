@@ -61,7 +61,7 @@ struct DaemonAuthorizationTests {
         try harness.script("quick", "true")
         let job = try harness.client().submit(name: "quick")
 
-        guard case .jobs(let jobs) = try reply(to: .list(all: true), as: stranger(), in: harness) else {
+        guard case .jobs(let jobs, _) = try reply(to: .list(all: true), as: stranger(), in: harness) else {
             Issue.record("list was refused")
             return
         }

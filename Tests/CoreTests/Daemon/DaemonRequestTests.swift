@@ -18,12 +18,12 @@ struct DaemonRequestTests {
         #expect(job.state == .queued)
         #expect(try harness.eventually { try client.show(job.id).state == .succeeded })
 
-        guard case .jobs(let listed) = try client.request(.list(all: true)) else {
+        guard case .jobs(let listed, _) = try client.request(.list(all: true)) else {
             Issue.record("list did not answer with jobs")
             return
         }
         #expect(listed.map(\.id) == [job.id])
-        guard case .jobs(let waiting) = try client.request(.list(all: false)) else { return }
+        guard case .jobs(let waiting, _) = try client.request(.list(all: false)) else { return }
         #expect(waiting.isEmpty)
     }
 

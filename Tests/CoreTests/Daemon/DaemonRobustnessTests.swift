@@ -149,7 +149,7 @@ struct DaemonRobustnessTests {
         #expect(daemon.configuration.parallelism["train"] == 3)
     }
 
-    @Test func list_largerThanOneFrame_leavesOutTheOldestFinishedJobs() throws {
+    @Test func list_largerThanOneFrame_comesInPagesThatTheClientReadsWhole() throws {
         var configuration = DaemonHarness.quickConfiguration()
         configuration.defaultParallelism = 0
         let harness = try DaemonHarness(configuration: configuration)
@@ -165,13 +165,24 @@ struct DaemonRobustnessTests {
             if index < 590 { try harness.daemon.store.cancel(id: job.id) }
         }
 
-        guard case .jobs(let jobs) = try harness.client().request(.list(all: true)) else {
+        guard case .jobs(let firstPage, let more) = try harness.client().request(.list(all: true)) else {
             Issue.record("list did not answer with jobs")
             return
         }
-        #expect(jobs.count < 600 && jobs.count > 300)
-        #expect(jobs.filter { $0.state == .queued }.count == 10)
-        #expect(jobs.last?.id == 600)
+        #expect(firstPage.count < 600 && firstPage.count > 300)
+        #expect(firstPage.map(\.id) == Array(1...Int64(firstPage.count)))
+        #expect(more)
+
+        guard case .jobs(let limited, let moreAfterLimit) = try harness.client().request(.list(all: true, limit: 7))
+        else { return }
+        #expect(limited.map(\.id) == Array(1...7))
+        #expect(moreAfterLimit)
+
+        let whole = try DaemonConnection.open(socketPath: harness.socketPath).list(all: true)
+        #expect(whole.map(\.id) == Array(1...600))
+        #expect(whole.filter { $0.state == .queued }.count == 10)
+        let waiting = try DaemonConnection.open(socketPath: harness.socketPath).list(all: false)
+        #expect(waiting.map(\.id) == Array(591...600))
     }
 
     @Test func dependency_onFailedJob_failsAtOnceNamingTheParent() throws {

@@ -20,6 +20,7 @@ enum ProtocolSamples {
     static let requests: [Request] = [
         .submit(spec: spec, priority: -3, after: [1, 2]),
         .list(all: true),
+        .list(all: false, after: 412, limit: 50),
         .show(id: 17),
         .logs(id: 17, follow: true, fromOffset: 65_536),
         .cancel(ids: [4, 5, 6]),
@@ -41,6 +42,7 @@ enum ProtocolSamples {
         .error(code: .notFound, message: "no job 7"),
         .job(record),
         .jobs([record, record]),
+        .jobs([record], more: true),
         .submitted(record),
         .logChunk(data: Data([0, 1, 2, 255, 10, 13]), offset: 4096),
         .logEnd(state: .succeeded),
