@@ -20,7 +20,6 @@ public final class GlareNetwork {
     private let lastLevelMean: RegionPooling?
     private let readout = Readout()
     private let head: [Layer]
-    private let gradientSums: [Tensor]
 
     /// Builds a network with fresh weights drawn from `generator`. `fusesBlocks` runs each
     /// GCN-BatchNorm-ReLU-Dropout block as one `GraphConvolutionBlock` (same results, faster);
@@ -106,7 +105,6 @@ public final class GlareNetwork {
                 name: "head.\(configuration.headWidths.count)", inputFeatures: width, outputFeatures: classCount,
                 generator: &generator))
         self.head = head
-        gradientSums = (0..<levelCount).map { _ in Tensor(shape: [0]) }
     }
 
     private static func activation(_ kind: ModelConfiguration.Activation) -> Layer {
@@ -160,25 +158,21 @@ public final class GlareNetwork {
         for layer in head.reversed() { gradient = try layer.backward(gradient) }
         let parts = readout.backward(gradient)
 
-        // Each level's output gradient is its readout part plus what flows back from the level above.
-        var fromAbove: Tensor?
+        // Each level's output gradient is its readout part plus what flows back from the level above,
+        // added in place into the readout part (a tensor of the mean pooling or of the readout).
+        var above: Tensor?
         for level in (0..<levels.count).reversed() {
-            let readoutPart: Tensor
+            var current: Tensor
             switch level {
-            case 0: readoutPart = try levelZeroMean.backward(parts[0])
-            case 1: readoutPart = parts[1]
-            default: readoutPart = try lastLevelMean!.backward(parts[2])
+            case 0: current = try levelZeroMean.backward(parts[0])
+            case 1: current = parts[1]
+            default: current = try lastLevelMean!.backward(parts[2])
             }
-            var current = readoutPart
-            if let fromAbove {
-                let sum = gradientSums[level]
-                sum.copy(from: readoutPart)
-                TensorLoops.add(fromAbove.pointer, into: sum.pointer, count: sum.count)
-                current = sum
-            }
+            if let above { poolings[level].backward(above, addingInto: current) }
             for layer in levels[level].reversed() { current = try layer.backward(current) }
-            fromAbove = level > 0 ? try poolings[level - 1].backward(current) : current
+            above = current
         }
+        let fromAbove = above
         if let embedding, let fromAbove { _ = try embedding.backward(fromAbove) }
     }
 }

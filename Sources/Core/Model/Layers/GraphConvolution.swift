@@ -23,6 +23,7 @@ public final class GraphConvolution: Layer {
     private let aggregatesFirst: Bool
     private let intermediate = Tensor(shape: [0])
     private let intermediateGradient = Tensor(shape: [0])
+    private let sampleGradients = Tensor(shape: [0])
     private let output = Tensor(shape: [0])
     private var threads = 1
     private let inputGradient = Tensor(shape: [0])
@@ -120,16 +121,65 @@ public final class GraphConvolution: Layer {
             transposedOperator.apply(
                 to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures,
                 threads: threads)
-            try BLAS.multiply(
-                .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
-                leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
-                columns: outputFeatures, inner: rows)
-            guard computesInputGradient else { return inputGradient }
-            try BLAS.multiply(
-                .none, intermediateGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
-                leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
-                columns: inputFeatures, inner: outputFeatures)
+            try transformBackward(input: input)
         }
         return inputGradient
+    }
+
+    /// `backward` for a layer that aggregates last, with `dY` made by a fused block's BatchNorm step
+    /// one sample at a time in a small buffer and aggregated from there (`dT = Â^T dY`), so the
+    /// batch's `dY` is never stored; `db` is summed on the way.
+    func backward(_ step: BatchNormalizationStep, threads: Int) throws(BLASError) -> Tensor {
+        guard let input else { preconditionFailure("backward before forward") }
+        precondition(
+            aggregatesLast && step.features == outputFeatures, "fused backward of a layer that aggregates first")
+        let batch = input.shape[0]
+        let features = outputFeatures
+        let nodes = nodes
+        let perChunk = nodes * features + features
+        let chunks = Parallel.chunkCount(count: batch, threads: threads, minimumPerChunk: Self.samplesPerChunk)
+        sampleGradients.resize([chunks, perChunk])
+        intermediateGradient.resize([batch, nodes, features])
+        let buffers = sampleGradients.pointer
+        let aggregated = intermediateGradient.pointer
+        let transposed = transposedOperator
+        Parallel.run(count: batch, threads: threads, minimumPerChunk: Self.samplesPerChunk) { chunk, samples in
+            let buffer = buffers + chunk * perChunk
+            let sums = buffer + nodes * features
+            sums.update(repeating: 0, count: features)
+            for sample in samples {
+                step.apply(rows: sample * nodes..<(sample + 1) * nodes, into: buffer)
+                for node in 0..<nodes {
+                    TensorLoops.add(buffer + node * features, into: sums, count: features)
+                }
+                transposed.apply(
+                    to: buffer, into: aggregated + sample * nodes * features, batch: 1, features: features)
+            }
+        }
+        let biasGradient = bias.gradient.pointer
+        biasGradient.update(from: buffers + nodes * features, count: features)
+        for chunk in 1..<chunks {
+            TensorLoops.add(buffers + chunk * perChunk + nodes * features, into: biasGradient, count: features)
+        }
+        inputGradient.resize(input.shape)
+        try transformBackward(input: input)
+        return inputGradient
+    }
+
+    /// Samples below which the fused backward stays on one thread.
+    static let samplesPerChunk = 8
+
+    /// `dW = X^T dT` and, when asked, `dX = dT W^T`, from `dT` in `intermediateGradient`.
+    private func transformBackward(input: Tensor) throws(BLASError) {
+        let rows = input.shape[0] * nodes
+        try BLAS.multiply(
+            .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
+            leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
+            columns: outputFeatures, inner: rows)
+        guard computesInputGradient else { return }
+        try BLAS.multiply(
+            .none, intermediateGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
+            leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
+            columns: inputFeatures, inner: outputFeatures)
     }
 }
