@@ -42,8 +42,9 @@ struct NetworkGradientTests {
     }
 
     @Test func fusedBlocks_giveTheSameLogitsAndGradientsAsSeparateLayers() throws {
+        // Width 40 takes the 32-lane and 8-lane paths of the fused first layer's loops, 9 the scalar tails.
         var configuration = Self.smallConfiguration(activation: .relu)
-        configuration.levelWidths = [[8, 8], [8], [8]]
+        configuration.levelWidths = [[40, 40], [9], [8]]
         var firstGenerator = Core.SeededGenerator(seed: 31)
         var secondGenerator = Core.SeededGenerator(seed: 31)
         let fused = try GlareNetwork(configuration: configuration, classCount: 4, generator: &firstGenerator)

@@ -56,6 +56,9 @@ public final class GraphConvolution: Layer {
         try forward(input, context: &context, activation: nil)
     }
 
+    /// An inference-time BatchNorm and ReLU, `y = max(x m + o, 0)` per feature, as `(m, o)`.
+    typealias Activation = (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)
+
     /// Whether the aggregation is the last step of `forward`, so that `activation` can ride on it.
     var aggregatesLast: Bool { !aggregatesFirst }
 

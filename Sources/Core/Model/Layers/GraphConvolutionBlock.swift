@@ -41,10 +41,17 @@ public final class GraphConvolutionBlock: Layer {
 
     /// `Dropout(ReLU(BatchNorm(conv(X))))`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
-        if context.inferenceOnly && !context.training, let graph = convolution as? GraphConvolution,
-            graph.aggregatesLast
-        {
-            return try inferenceForward(input, graph: graph, context: &context)
+        if context.inferenceOnly && !context.training {
+            if let graph = convolution as? GraphConvolution, graph.aggregatesLast {
+                return try inferenceForward(input, context: &context) { input, context, activation throws(BLASError) in
+                    try graph.forward(input, context: &context, activation: activation)
+                }
+            }
+            if let embedded = convolution as? EmbeddedGraphConvolution {
+                return try inferenceForward(input, context: &context) { input, context, activation throws(BLASError) in
+                    try embedded.forward(input, context: &context, activation: activation)
+                }
+            }
         }
         let convolved = try convolution.forward(input, context: &context)
         convolutionOutput = convolved
@@ -155,10 +162,12 @@ public final class GraphConvolutionBlock: Layer {
     }
 
     /// Evaluation mode with no backward to follow: BatchNorm (running statistics) and ReLU applied
-    /// as each aggregated row leaves the convolution, so the convolution's output is never read
-    /// back. The same operations in the same order as the unfused path, so the same bits.
+    /// as each row leaves the convolution (`convolve(input, context, activation)`), so the
+    /// convolution's output is never read back. The same operations in the same order as the
+    /// unfused path, so the same bits.
     private func inferenceForward(
-        _ input: Tensor, graph: GraphConvolution, context: inout LayerContext
+        _ input: Tensor, context: inout LayerContext,
+        convolve: (Tensor, inout LayerContext, GraphConvolution.Activation) throws(BLASError) -> Tensor
     ) throws(BLASError) -> Tensor {
         let features = normalization.scale.value.count
         let gamma = normalization.scale.value.pointer
@@ -180,7 +189,7 @@ public final class GraphConvolutionBlock: Layer {
         convolutionOutput = nil
         trainedLastForward = false
         let activation = (multiplier: UnsafePointer(multiplier), offset: UnsafePointer(offset))
-        return try graph.forward(input, context: &context, activation: activation)
+        return try convolve(input, &context, activation)
     }
 
     /// `max(x * multiplier + offset, 0) * mask` in one pass, for widths that are a multiple of 8;
@@ -346,6 +355,9 @@ public final class GraphConvolutionBlock: Layer {
             features: features)
         if let graph = convolution as? GraphConvolution, graph.aggregatesLast {
             return try graph.backward(step, threads: threads)
+        }
+        if let embedded = convolution as? EmbeddedGraphConvolution, !embedded.computesInputGradient {
+            return try embedded.backward(step, batch: convolved.shape[0])
         }
         preActivationGradient.resize(convolved.shape)
         let gated = preActivationGradient.pointer
