@@ -86,14 +86,18 @@ public final class GraphConvolution: Layer {
                 leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
                 columns: outputFeatures, inner: inputFeatures, beta: 1)
         } else {
-            intermediate.resize(output.shape)
-            try BLAS.multiply(
-                .none, input.pointer, leadingA: inputFeatures, .none, weight.value.pointer, leadingB: outputFeatures,
-                into: intermediate.pointer, leadingC: outputFeatures, rows: rows, columns: outputFeatures,
-                inner: inputFeatures)
-            adjacency.apply(
-                to: intermediate.pointer, into: output.pointer, batch: batch, features: outputFeatures,
-                bias: bias.value.pointer, activation: activation, threads: threads)
+            // A few samples at a time, so that `T = X W` is aggregated while it is still in cache.
+            intermediate.resize([min(batch, Self.samplesPerTransform), nodes, outputFeatures])
+            for start in stride(from: 0, to: batch, by: Self.samplesPerTransform) {
+                let samples = min(Self.samplesPerTransform, batch - start)
+                try BLAS.multiply(
+                    .none, input.pointer + start * nodes * inputFeatures, leadingA: inputFeatures, .none,
+                    weight.value.pointer, leadingB: outputFeatures, into: intermediate.pointer,
+                    leadingC: outputFeatures, rows: samples * nodes, columns: outputFeatures, inner: inputFeatures)
+                adjacency.apply(
+                    to: intermediate.pointer, into: output.pointer + start * nodes * outputFeatures, batch: samples,
+                    features: outputFeatures, bias: bias.value.pointer, activation: activation, threads: threads)
+            }
         }
         return output
     }
@@ -140,23 +144,45 @@ public final class GraphConvolution: Layer {
         let features = outputFeatures
         let nodes = nodes
         let perChunk = nodes * features + features
-        let chunks = Parallel.chunkCount(count: batch, threads: threads, minimumPerChunk: Self.samplesPerChunk)
+        let chunkSamples = min(batch, Self.samplesPerTransform)
+        let chunks = Parallel.chunkCount(count: chunkSamples, threads: threads, minimumPerChunk: Self.samplesPerChunk)
         sampleGradients.resize([chunks, perChunk])
-        intermediateGradient.resize([batch, nodes, features])
+        for chunk in 0..<chunks {
+            (sampleGradients.pointer + chunk * perChunk + nodes * features).initialize(repeating: 0, count: features)
+        }
+        intermediateGradient.resize([chunkSamples, nodes, features])
+        inputGradient.resize(input.shape)
         let buffers = sampleGradients.pointer
         let aggregated = intermediateGradient.pointer
         let transposed = transposedOperator
-        Parallel.run(count: batch, threads: threads, minimumPerChunk: Self.samplesPerChunk) { chunk, samples in
-            let buffer = buffers + chunk * perChunk
-            let sums = buffer + nodes * features
-            sums.update(repeating: 0, count: features)
-            for sample in samples {
-                step.apply(rows: sample * nodes..<(sample + 1) * nodes, into: buffer)
-                for node in 0..<nodes {
-                    TensorLoops.add(buffer + node * features, into: sums, count: features)
+
+        // A few samples at a time: dY into a per-thread buffer, dT = Â^T dY for the group, then its
+        // share of dW (added up with beta = 1) and its rows of dX, while dT is still in cache.
+        for start in stride(from: 0, to: batch, by: Self.samplesPerTransform) {
+            let samples = min(Self.samplesPerTransform, batch - start)
+            Parallel.run(count: samples, threads: threads, minimumPerChunk: Self.samplesPerChunk) { chunk, range in
+                let buffer = buffers + chunk * perChunk
+                let sums = buffer + nodes * features
+                for index in range {
+                    let sample = start + index
+                    step.apply(rows: sample * nodes..<(sample + 1) * nodes, into: buffer)
+                    for node in 0..<nodes {
+                        TensorLoops.add(buffer + node * features, into: sums, count: features)
+                    }
+                    transposed.apply(
+                        to: buffer, into: aggregated + index * nodes * features, batch: 1, features: features)
                 }
-                transposed.apply(
-                    to: buffer, into: aggregated + sample * nodes * features, batch: 1, features: features)
+            }
+            let rows = samples * nodes
+            try BLAS.multiply(
+                .transposed, input.pointer + start * nodes * inputFeatures, leadingA: inputFeatures, .none,
+                aggregated, leadingB: features, into: weight.gradient.pointer, leadingC: features,
+                rows: inputFeatures, columns: features, inner: rows, beta: start == 0 ? 0 : 1)
+            if computesInputGradient {
+                try BLAS.multiply(
+                    .none, aggregated, leadingA: features, .transposed, weight.value.pointer, leadingB: features,
+                    into: inputGradient.pointer + start * nodes * inputFeatures, leadingC: inputFeatures, rows: rows,
+                    columns: inputFeatures, inner: features)
             }
         }
         let biasGradient = bias.gradient.pointer
@@ -164,10 +190,12 @@ public final class GraphConvolution: Layer {
         for chunk in 1..<chunks {
             TensorLoops.add(buffers + chunk * perChunk + nodes * features, into: biasGradient, count: features)
         }
-        inputGradient.resize(input.shape)
-        try transformBackward(input: input)
         return inputGradient
     }
+
+    /// Samples whose `T = X W` (or `dT`) a layer that aggregates last makes at a time: small enough
+    /// for `X` and `T` to stay in the core's cache, large enough for sgemm.
+    static let samplesPerTransform = 16
 
     /// Samples below which the fused backward stays on one thread.
     static let samplesPerChunk = 8
