@@ -1,3 +1,5 @@
+import Foundation
+
 /// A graph convolution (GCN, Kipf and Welling) on a batch of samples that share one graph:
 /// `Y_b = Â X_b W + b` for every sample `b`, with `Â = D^-1/2 (A + I) D^-1/2` sparse.
 ///
@@ -86,17 +88,26 @@ public final class GraphConvolution: Layer {
                 leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
                 columns: outputFeatures, inner: inputFeatures, beta: 1)
         } else {
-            // A few samples at a time, so that `T = X W` is aggregated while it is still in cache.
-            intermediate.resize([min(batch, Self.samplesPerTransform), nodes, outputFeatures])
-            for start in stride(from: 0, to: batch, by: Self.samplesPerTransform) {
-                let samples = min(Self.samplesPerTransform, batch - start)
+            // A few samples at a time, so that `T = X W` is aggregated while it is still in cache;
+            // with more threads, groups run side by side, each with its own workspace.
+            let groupRows = min(batch, Self.samplesPerTransform) * nodes
+            let workers = Self.workerCount(batch: batch, threads: threads)
+            intermediate.resize([workers, groupRows, outputFeatures])
+            let scratch = intermediate.pointer
+            let source = input.pointer
+            let target = output.pointer
+            let weights = UnsafePointer(weight.value.pointer)
+            let biases = UnsafePointer(bias.value.pointer)
+            let (inputs, outputs, nodes, adjacency) = (inputFeatures, outputFeatures, nodes, adjacency)
+            let innerThreads = workers > 1 ? 1 : threads
+            try Self.runGroups(batch: batch, workers: workers) { worker, start, samples, _ throws(BLASError) in
+                let transformed = scratch + worker * groupRows * outputs
                 try BLAS.multiply(
-                    .none, input.pointer + start * nodes * inputFeatures, leadingA: inputFeatures, .none,
-                    weight.value.pointer, leadingB: outputFeatures, into: intermediate.pointer,
-                    leadingC: outputFeatures, rows: samples * nodes, columns: outputFeatures, inner: inputFeatures)
+                    .none, source + start * nodes * inputs, leadingA: inputs, .none, weights, leadingB: outputs,
+                    into: transformed, leadingC: outputs, rows: samples * nodes, columns: outputs, inner: inputs)
                 adjacency.apply(
-                    to: intermediate.pointer, into: output.pointer + start * nodes * outputFeatures, batch: samples,
-                    features: outputFeatures, bias: bias.value.pointer, activation: activation, threads: threads)
+                    to: transformed, into: target + start * nodes * outputs, batch: samples, features: outputs,
+                    bias: biases, activation: activation, threads: innerThreads)
             }
         }
         return output
@@ -141,61 +152,99 @@ public final class GraphConvolution: Layer {
         precondition(
             aggregatesLast && step.features == outputFeatures, "fused backward of a layer that aggregates first")
         let batch = input.shape[0]
-        let features = outputFeatures
-        let nodes = nodes
-        let perChunk = nodes * features + features
-        let chunkSamples = min(batch, Self.samplesPerTransform)
-        let chunks = Parallel.chunkCount(count: chunkSamples, threads: threads, minimumPerChunk: Self.samplesPerChunk)
-        sampleGradients.resize([chunks, perChunk])
-        for chunk in 0..<chunks {
-            (sampleGradients.pointer + chunk * perChunk + nodes * features).initialize(repeating: 0, count: features)
-        }
-        intermediateGradient.resize([chunkSamples, nodes, features])
+        let (inputs, features, nodes) = (inputFeatures, outputFeatures, nodes)
+        let groupRows = min(batch, Self.samplesPerTransform) * nodes
+        let workers = Self.workerCount(batch: batch, threads: threads)
+
+        // Per worker: one sample's dY, the bias sums, the group's dT and a partial dW.
+        let perWorker = nodes * features + features + groupRows * features + inputs * features
+        sampleGradients.resize([workers, perWorker])
         inputGradient.resize(input.shape)
         let buffers = sampleGradients.pointer
-        let aggregated = intermediateGradient.pointer
+        let source = input.pointer
+        let inputGradient = inputGradient.pointer
+        let weights = UnsafePointer(weight.value.pointer)
         let transposed = transposedOperator
+        let computesInputGradient = computesInputGradient
+        for worker in 0..<workers {
+            (buffers + worker * perWorker + nodes * features).update(repeating: 0, count: features)
+        }
 
-        // A few samples at a time: dY into a per-thread buffer, dT = Â^T dY for the group, then its
-        // share of dW (added up with beta = 1) and its rows of dX, while dT is still in cache.
-        for start in stride(from: 0, to: batch, by: Self.samplesPerTransform) {
-            let samples = min(Self.samplesPerTransform, batch - start)
-            Parallel.run(count: samples, threads: threads, minimumPerChunk: Self.samplesPerChunk) { chunk, range in
-                let buffer = buffers + chunk * perChunk
-                let sums = buffer + nodes * features
-                for index in range {
-                    let sample = start + index
-                    step.apply(rows: sample * nodes..<(sample + 1) * nodes, into: buffer)
-                    for node in 0..<nodes {
-                        TensorLoops.add(buffer + node * features, into: sums, count: features)
-                    }
-                    transposed.apply(
-                        to: buffer, into: aggregated + index * nodes * features, batch: 1, features: features)
+        // A few samples at a time: dY into a small buffer, dT = Â^T dY for the group, then its share
+        // of dW (added up with beta = 1) and its rows of dX, while dT is still in cache.
+        try Self.runGroups(batch: batch, workers: workers) { worker, start, samples, first throws(BLASError) in
+            let buffer = buffers + worker * perWorker
+            let sums = buffer + nodes * features
+            let aggregated = sums + features
+            let weightGradient = aggregated + groupRows * features
+            for index in 0..<samples {
+                let sample = start + index
+                step.apply(rows: sample * nodes..<(sample + 1) * nodes, into: buffer)
+                for node in 0..<nodes {
+                    TensorLoops.add(buffer + node * features, into: sums, count: features)
                 }
+                transposed.apply(to: buffer, into: aggregated + index * nodes * features, batch: 1, features: features)
             }
             let rows = samples * nodes
             try BLAS.multiply(
-                .transposed, input.pointer + start * nodes * inputFeatures, leadingA: inputFeatures, .none,
-                aggregated, leadingB: features, into: weight.gradient.pointer, leadingC: features,
-                rows: inputFeatures, columns: features, inner: rows, beta: start == 0 ? 0 : 1)
-            if computesInputGradient {
-                try BLAS.multiply(
-                    .none, aggregated, leadingA: features, .transposed, weight.value.pointer, leadingB: features,
-                    into: inputGradient.pointer + start * nodes * inputFeatures, leadingC: inputFeatures, rows: rows,
-                    columns: inputFeatures, inner: features)
-            }
+                .transposed, source + start * nodes * inputs, leadingA: inputs, .none, aggregated, leadingB: features,
+                into: weightGradient, leadingC: features, rows: inputs, columns: features, inner: rows,
+                beta: first ? 0 : 1)
+            guard computesInputGradient else { return }
+            try BLAS.multiply(
+                .none, aggregated, leadingA: features, .transposed, weights, leadingB: features,
+                into: inputGradient + start * nodes * inputs, leadingC: inputs, rows: rows, columns: inputs,
+                inner: features)
         }
+
+        // The workers' sums, added in worker order.
         let biasGradient = bias.gradient.pointer
+        let weightGradient = weight.gradient.pointer
+        let weightOffset = nodes * features + features + groupRows * features
         biasGradient.update(from: buffers + nodes * features, count: features)
-        for chunk in 1..<chunks {
-            TensorLoops.add(buffers + chunk * perChunk + nodes * features, into: biasGradient, count: features)
+        weightGradient.update(from: buffers + weightOffset, count: inputs * features)
+        for worker in 1..<workers {
+            TensorLoops.add(buffers + worker * perWorker + nodes * features, into: biasGradient, count: features)
+            TensorLoops.add(buffers + worker * perWorker + weightOffset, into: weightGradient, count: inputs * features)
         }
-        return inputGradient
+        return self.inputGradient
     }
 
     /// Samples whose `T = X W` (or `dT`) a layer that aggregates last makes at a time: small enough
     /// for `X` and `T` to stay in the core's cache, large enough for sgemm.
     static let samplesPerTransform = 16
+
+    /// Workers for groups of `samplesPerTransform` samples: one a thread, while there are groups.
+    private static func workerCount(batch: Int, threads: Int) -> Int {
+        Parallel.chunkCount(
+            count: (batch + samplesPerTransform - 1) / samplesPerTransform, threads: threads, minimumPerChunk: 1)
+    }
+
+    /// Runs `body(worker, firstSample, samples, isWorkersFirstGroup)` for every group of
+    /// `samplesPerTransform` samples, each worker taking a contiguous run of groups. With more than one worker, the groups run
+    /// side by side with OpenBLAS on one thread each (far better than splitting every small
+    /// product), and the first error is rethrown once all have finished.
+    private static func runGroups(
+        batch: Int, workers: Int, _ body: (Int, Int, Int, Bool) throws(BLASError) -> Void
+    ) throws(BLASError) {
+        let groups = (batch + samplesPerTransform - 1) / samplesPerTransform
+        if workers > 1 { try BLAS.setThreadCount(1) }
+        defer { if workers > 1 { try? BLAS.setThreadCount(ComputeThreads.count) } }
+        var failure: BLASError?
+        let failureLock = NSLock()
+        Parallel.run(count: groups, threads: workers) { worker, range in
+            for group in range {
+                let start = group * samplesPerTransform
+                do throws(BLASError) {
+                    try body(worker, start, min(samplesPerTransform, batch - start), group == range.lowerBound)
+                } catch {
+                    failureLock.withLock { failure = error }
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
 
     /// Samples below which the fused backward stays on one thread.
     static let samplesPerChunk = 8
