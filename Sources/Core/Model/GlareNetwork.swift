@@ -20,6 +20,7 @@ public final class GlareNetwork {
     private let lastLevelMean: RegionPooling?
     private let readout = Readout()
     private let head: [Layer]
+    private var threads = 1
 
     /// Builds a network with fresh weights drawn from `generator`. `fusesBlocks` runs each
     /// GCN-BatchNorm-ReLU-Dropout block as one `GraphConvolutionBlock` (same results, faster);
@@ -107,6 +108,20 @@ public final class GlareNetwork {
         self.head = head
     }
 
+    /// With more than one compute thread, the layers split their products themselves (groups of
+    /// samples, blocks of rows or columns, each an sgemm on one OpenBLAS thread): OpenBLAS's own
+    /// threads would otherwise wake for each product and then spin, competing with the layers' loops
+    /// for the cores. Returns the count to restore.
+    private static func oneBLASThread(when condition: Bool) throws(BLASError) -> Int {
+        let count = BLAS.threadCount
+        if condition && count != 1 { try BLAS.setThreadCount(1) }
+        return count
+    }
+
+    private static func restoreBLASThreads(_ count: Int) {
+        if BLAS.threadCount != count { try? BLAS.setThreadCount(count) }
+    }
+
     private static func activation(_ kind: ModelConfiguration.Activation) -> Layer {
         switch kind {
         case .relu: return ReLU()
@@ -134,6 +149,9 @@ public final class GlareNetwork {
 
     /// Logits `[batch, classes]` for normalised landmarks `[batch, 68, 3]`.
     public func forward(_ landmarks: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        threads = context.threads
+        let blasThreads = try Self.oneBLASThread(when: threads > 1)
+        defer { Self.restoreBLASThreads(blasThreads) }
         var current = landmarks
         if let embedding { current = try embedding.forward(current, context: &context) }
         var levelOutputs: [Tensor] = []
@@ -154,6 +172,8 @@ public final class GlareNetwork {
     /// Back-propagates the gradient of the loss with respect to the logits of the last forward
     /// pass, setting every parameter's gradient.
     public func backward(_ logitGradient: Tensor) throws(BLASError) {
+        let blasThreads = try Self.oneBLASThread(when: threads > 1)
+        defer { Self.restoreBLASThreads(blasThreads) }
         var gradient = logitGradient
         for layer in head.reversed() { gradient = try layer.backward(gradient) }
         let parts = readout.backward(gradient)

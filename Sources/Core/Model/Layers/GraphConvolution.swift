@@ -86,7 +86,7 @@ public final class GraphConvolution: Layer {
             try BLAS.multiply(
                 .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
                 leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
-                columns: outputFeatures, inner: inputFeatures, beta: 1)
+                columns: outputFeatures, inner: inputFeatures, beta: 1, threads: threads, split: .rows)
         } else {
             // A few samples at a time, so that `T = X W` is aggregated while it is still in cache;
             // with more threads, groups run side by side, each with its own workspace.
@@ -124,13 +124,13 @@ public final class GraphConvolution: Layer {
             try BLAS.multiply(
                 .transposed, intermediate.pointer, leadingA: inputFeatures, .none, outputGradient.pointer,
                 leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
-                columns: outputFeatures, inner: rows)
+                columns: outputFeatures, inner: rows, threads: threads, split: .columns)
             guard computesInputGradient else { return inputGradient }
             intermediateGradient.resize(input.shape)
             try BLAS.multiply(
                 .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
                 leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
-                columns: inputFeatures, inner: outputFeatures)
+                columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
             transposedOperator.apply(
                 to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures,
                 threads: threads)
@@ -228,8 +228,9 @@ public final class GraphConvolution: Layer {
         batch: Int, workers: Int, _ body: (Int, Int, Int, Bool) throws(BLASError) -> Void
     ) throws(BLASError) {
         let groups = (batch + samplesPerTransform - 1) / samplesPerTransform
-        if workers > 1 { try BLAS.setThreadCount(1) }
-        defer { if workers > 1 { try? BLAS.setThreadCount(ComputeThreads.count) } }
+        let blasThreads = BLAS.threadCount
+        if workers > 1 && blasThreads != 1 { try BLAS.setThreadCount(1) }
+        defer { if BLAS.threadCount != blasThreads { try? BLAS.setThreadCount(blasThreads) } }
         var failure: BLASError?
         let failureLock = NSLock()
         Parallel.run(count: groups, threads: workers) { worker, range in
@@ -255,11 +256,11 @@ public final class GraphConvolution: Layer {
         try BLAS.multiply(
             .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
             leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
-            columns: outputFeatures, inner: rows)
+            columns: outputFeatures, inner: rows, threads: threads, split: .columns)
         guard computesInputGradient else { return }
         try BLAS.multiply(
             .none, intermediateGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
             leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
-            columns: inputFeatures, inner: outputFeatures)
+            columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
     }
 }
