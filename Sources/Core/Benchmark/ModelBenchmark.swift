@@ -43,6 +43,10 @@ public struct ModelBenchmark {
     public var distinctBatches = 4
     /// The seed of weights and data.
     public var seed: UInt64 = 0
+    /// Whether to time training; off to profile inference alone (its figures are then zero).
+    public var timesTraining = true
+    /// Whether to time inference; off to profile training alone (its figures are then zero).
+    public var timesInference = true
 
     /// Creates a benchmark with the peer's settings.
     public init() {}
@@ -86,7 +90,9 @@ public struct ModelBenchmark {
             let batches = (0..<distinctBatches).map { _ in randomBatch(size: batchSize, generator: &generator) }
             let optimizer = Optimizer(parameters: network.parameters, settings: Optimizer.Settings())
             var trainingContext = LayerContext(training: true, generator: SeededGenerator(seed: seed &+ 1))
-            let training = try measure(batchSize: batchSize, flopsPerSample: 3 * forwardFlops) { index throws in
+            let training = try measure(
+                batchSize: batchSize, flopsPerSample: 3 * forwardFlops, enabled: timesTraining
+            ) { index throws in
                 let (landmarks, labels) = batches[index % batches.count]
                 let logits = try network.forward(landmarks, context: &trainingContext)
                 let (_, gradient) = loss.evaluate(logits: logits, labels: labels[...])
@@ -94,7 +100,9 @@ public struct ModelBenchmark {
                 optimizer.update(learningRate: 1e-3)
             }
             let predictor = GlarePredictor(network: network)
-            let inference = try measure(batchSize: batchSize, flopsPerSample: forwardFlops) { index throws in
+            let inference = try measure(
+                batchSize: batchSize, flopsPerSample: forwardFlops, enabled: timesInference
+            ) { index throws in
                 _ = try predictor.logits(for: batches[index % batches.count].0)
             }
             let result = Result(threads: threads, batchSize: batchSize, training: training, inference: inference)
@@ -111,7 +119,14 @@ public struct ModelBenchmark {
         return (landmarks, labels)
     }
 
-    private func measure(batchSize: Int, flopsPerSample: Double, step: (Int) throws -> Void) throws -> Measurement {
+    private func measure(
+        batchSize: Int, flopsPerSample: Double, enabled: Bool, step: (Int) throws -> Void
+    ) throws -> Measurement {
+        guard enabled else {
+            return Measurement(
+                samplesPerSecond: 0, millisecondsPerBatch: 0, batchesPerRepetition: 0, spreadPercent: 0,
+                gigaflopsPerSecond: 0)
+        }
         for index in 0..<warmupBatches { try step(index) }
         let probeStart = DispatchTime.now().uptimeNanoseconds
         for index in 0..<2 { try step(index) }

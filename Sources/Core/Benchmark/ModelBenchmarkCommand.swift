@@ -13,8 +13,11 @@ public struct ModelBenchmarkCommand {
     public var repetitions = 5
     /// Target seconds a repetition.
     public var repetitionSeconds = 1.0
+    /// `training` or `inference` to time only that (for profiling); nil times both.
+    public var only: String?
 
-    /// Reads `--threads 1,2`, `--batch-sizes 64,256`, `--reps N`, `--rep-seconds S`, `--no-peer`.
+    /// Reads `--threads 1,2`, `--batch-sizes 64,256`, `--reps N`, `--rep-seconds S`, `--no-peer`,
+    /// `--only training|inference`.
     public init(arguments: [String]) throws {
         var remaining = arguments[...]
         func list(_ flag: String) throws -> [Int] {
@@ -36,6 +39,11 @@ public struct ModelBenchmarkCommand {
                 }
                 repetitionSeconds = value
             case "--no-peer": runsPeer = false
+            case "--only":
+                guard let value = remaining.popFirst(), ["training", "inference"].contains(value) else {
+                    throw UsageError(message: "--only takes training or inference")
+                }
+                only = value
             default: throw UsageError(message: "unknown argument \(argument)")
             }
         }
@@ -54,6 +62,8 @@ public struct ModelBenchmarkCommand {
         var benchmark = ModelBenchmark()
         benchmark.repetitions = repetitions
         benchmark.repetitionSeconds = repetitionSeconds
+        benchmark.timesTraining = only != "inference"
+        benchmark.timesInference = only != "training"
         let flops = try ModelBenchmark.forwardFlopsPerSample(
             configuration: benchmark.configuration, classCount: benchmark.classCount)
         emit("GLaRE-ref (peer architecture), \(flops) forward FLOPs a sample (peer's sparse count), training = 3x")

@@ -167,9 +167,28 @@ public struct SparseMatrix: Sendable, Equatable {
             finish(sum, feature)
             feature += Vector.width
         }
-        while feature < features {
+        @inline(__always)
+        func startScalar(_ feature: Int) -> Float {
             var sum: Float = accumulate ? target[feature] : 0
             if let bias { sum = accumulate ? sum + bias[feature] : bias[feature] }
+            return sum
+        }
+
+        if features == 3 && activation == nil {
+            // Coordinates: the three sums side by side, one pass over the entries.
+            var (first, second, third) = (startScalar(0), startScalar(1), startScalar(2))
+            for entry in entries {
+                let weight = values[entry]
+                let source = input + columns[entry] * 3
+                first += weight * source[0]
+                second += weight * source[1]
+                third += weight * source[2]
+            }
+            (target[0], target[1], target[2]) = (first, second, third)
+            return
+        }
+        while feature < features {
+            var sum = startScalar(feature)
             for entry in entries { sum += values[entry] * input[columns[entry] * features + feature] }
             if let activation {
                 sum = max(sum * activation.multiplier[feature] + activation.offset[feature], 0)

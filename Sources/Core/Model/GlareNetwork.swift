@@ -20,7 +20,7 @@ public final class GlareNetwork {
     private let lastLevelMean: RegionPooling?
     private let readout = Readout()
     private let head: [Layer]
-    private let gradientSums: [Tensor]
+    private var threads = 1
 
     /// Builds a network with fresh weights drawn from `generator`. `fusesBlocks` runs each
     /// convolution-BatchNorm-ReLU-Dropout block as one `GraphConvolutionBlock` (same results, faster);
@@ -114,7 +114,20 @@ public final class GlareNetwork {
                 name: "head.\(configuration.headWidths.count)", inputFeatures: width, outputFeatures: classCount,
                 generator: &generator))
         self.head = head
-        gradientSums = (0..<levelCount).map { _ in Tensor(shape: [0]) }
+    }
+
+    /// With more than one compute thread, the layers split their products themselves (groups of
+    /// samples, blocks of rows or columns, each an sgemm on one OpenBLAS thread): OpenBLAS's own
+    /// threads would otherwise wake for each product and then spin, competing with the layers' loops
+    /// for the cores. Returns the count to restore.
+    private static func oneBLASThread(when condition: Bool) throws(BLASError) -> Int {
+        let count = BLAS.threadCount
+        if condition && count != 1 { try BLAS.setThreadCount(1) }
+        return count
+    }
+
+    private static func restoreBLASThreads(_ count: Int) {
+        if BLAS.threadCount != count { try? BLAS.setThreadCount(count) }
     }
 
     private static func activation(_ kind: ModelConfiguration.Activation) -> Layer {
@@ -144,6 +157,9 @@ public final class GlareNetwork {
 
     /// Logits `[batch, classes]` for normalised landmarks `[batch, 68, 3]`.
     public func forward(_ landmarks: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        threads = context.threads
+        let blasThreads = try Self.oneBLASThread(when: threads > 1)
+        defer { Self.restoreBLASThreads(blasThreads) }
         var current = landmarks
         if let embedding { current = try embedding.forward(current, context: &context) }
         var levelOutputs: [Tensor] = []
@@ -164,29 +180,27 @@ public final class GlareNetwork {
     /// Back-propagates the gradient of the loss with respect to the logits of the last forward
     /// pass, setting every parameter's gradient.
     public func backward(_ logitGradient: Tensor) throws(BLASError) {
+        let blasThreads = try Self.oneBLASThread(when: threads > 1)
+        defer { Self.restoreBLASThreads(blasThreads) }
         var gradient = logitGradient
         for layer in head.reversed() { gradient = try layer.backward(gradient) }
         let parts = readout.backward(gradient)
 
-        // Each level's output gradient is its readout part plus what flows back from the level above.
-        var fromAbove: Tensor?
+        // Each level's output gradient is its readout part plus what flows back from the level above,
+        // added in place into the readout part (a tensor of the mean pooling or of the readout).
+        var above: Tensor?
         for level in (0..<levels.count).reversed() {
-            let readoutPart: Tensor
+            var current: Tensor
             switch level {
-            case 0: readoutPart = try levelZeroMean.backward(parts[0])
-            case 1: readoutPart = parts[1]
-            default: readoutPart = try lastLevelMean!.backward(parts[2])
+            case 0: current = try levelZeroMean.backward(parts[0])
+            case 1: current = parts[1]
+            default: current = try lastLevelMean!.backward(parts[2])
             }
-            var current = readoutPart
-            if let fromAbove {
-                let sum = gradientSums[level]
-                sum.copy(from: readoutPart)
-                TensorLoops.add(fromAbove.pointer, into: sum.pointer, count: sum.count)
-                current = sum
-            }
+            if let above { poolings[level].backward(above, addingInto: current) }
             for layer in levels[level].reversed() { current = try layer.backward(current) }
-            fromAbove = level > 0 ? try poolings[level - 1].backward(current) : current
+            above = current
         }
+        let fromAbove = above
         if let embedding, let fromAbove { _ = try embedding.backward(fromAbove) }
     }
 }

@@ -29,6 +29,36 @@ struct BLASTests {
         expectAllClose(d, expectedD, tolerance: 1e-4, "transpose(6x4) times 6x5")
     }
 
+    @Test(arguments: [BLAS.Split.rows, .columns], [BLAS.Transpose.none, .transposed])
+    func splitMultiply_onTwoThreads_matchesOneCall(split: BLAS.Split, transpose: BLAS.Transpose) throws {
+        // 100 x 120 x 96: above the size that is split, with blocks that do not divide evenly. Blocks may
+        // take other kernel paths than the whole, so the sums agree to rounding, not to the bit.
+        let (rows, columns, inner) = (100, 120, 96)
+        var generator = Core.SeededGenerator(seed: 6)
+        let a = (0..<rows * inner).map { _ in generator.nextGaussian() }
+        let b = (0..<inner * columns).map { _ in generator.nextGaussian() }
+        let start = (0..<rows * columns).map { _ in generator.nextGaussian() }
+        let leadingA = transpose == .none ? inner : rows
+        let leadingB = transpose == .none ? columns : inner
+        var whole = start
+        var split2 = start
+        try a.withUnsafeBufferPointer { a in
+            try b.withUnsafeBufferPointer { b in
+                try BLAS.multiply(
+                    transpose, a.baseAddress!, leadingA: leadingA, transpose, b.baseAddress!, leadingB: leadingB,
+                    into: &whole, leadingC: columns, rows: rows, columns: columns, inner: inner, beta: 1)
+                try split2.withUnsafeMutableBufferPointer { c in
+                    try BLAS.multiply(
+                        transpose, a.baseAddress!, leadingA: leadingA, transpose, b.baseAddress!, leadingB: leadingB,
+                        into: c.baseAddress!, leadingC: columns, rows: rows, columns: columns, inner: inner, beta: 1,
+                        threads: 2, split: split)
+                }
+            }
+        }
+        expectAllClose(split2, whole, tolerance: 1e-3, "split \(split) with \(transpose) operands")
+        #expect(split2 != start, "the product was written")
+    }
+
     @Test func multiply_whenLeadingDimensionIsTooSmall_throwsNamingTheCall() {
         var c = [Float](repeating: 0, count: 4)
         #expect {

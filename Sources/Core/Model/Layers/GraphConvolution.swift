@@ -1,3 +1,5 @@
+import Foundation
+
 /// A graph convolution (GCN, Kipf and Welling) on a batch of samples that share one graph:
 /// `Y_b = Â X_b W + b` for every sample `b`, with `Â = D^-1/2 (A + I) D^-1/2` sparse.
 ///
@@ -23,6 +25,7 @@ public final class GraphConvolution: Layer {
     private let aggregatesFirst: Bool
     private let intermediate = Tensor(shape: [0])
     private let intermediateGradient = Tensor(shape: [0])
+    private let sampleGradients = Tensor(shape: [0])
     private let output = Tensor(shape: [0])
     private var threads = 1
     private let inputGradient = Tensor(shape: [0])
@@ -55,6 +58,9 @@ public final class GraphConvolution: Layer {
         try forward(input, context: &context, activation: nil)
     }
 
+    /// An inference-time BatchNorm and ReLU, `y = max(x m + o, 0)` per feature, as `(m, o)`.
+    typealias Activation = (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)
+
     /// Whether the aggregation is the last step of `forward`, so that `activation` can ride on it.
     var aggregatesLast: Bool { !aggregatesFirst }
 
@@ -80,16 +86,29 @@ public final class GraphConvolution: Layer {
             try BLAS.multiply(
                 .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
                 leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
-                columns: outputFeatures, inner: inputFeatures, beta: 1)
+                columns: outputFeatures, inner: inputFeatures, beta: 1, threads: threads, split: .rows)
         } else {
-            intermediate.resize(output.shape)
-            try BLAS.multiply(
-                .none, input.pointer, leadingA: inputFeatures, .none, weight.value.pointer, leadingB: outputFeatures,
-                into: intermediate.pointer, leadingC: outputFeatures, rows: rows, columns: outputFeatures,
-                inner: inputFeatures)
-            adjacency.apply(
-                to: intermediate.pointer, into: output.pointer, batch: batch, features: outputFeatures,
-                bias: bias.value.pointer, activation: activation, threads: threads)
+            // A few samples at a time, so that `T = X W` is aggregated while it is still in cache;
+            // with more threads, groups run side by side, each with its own workspace.
+            let groupRows = min(batch, Self.samplesPerTransform) * nodes
+            let workers = Self.workerCount(batch: batch, threads: threads)
+            intermediate.resize([workers, groupRows, outputFeatures])
+            let scratch = intermediate.pointer
+            let source = input.pointer
+            let target = output.pointer
+            let weights = UnsafePointer(weight.value.pointer)
+            let biases = UnsafePointer(bias.value.pointer)
+            let (inputs, outputs, nodes, adjacency) = (inputFeatures, outputFeatures, nodes, adjacency)
+            let innerThreads = workers > 1 ? 1 : threads
+            try Self.runGroups(batch: batch, workers: workers) { worker, start, samples, _ throws(BLASError) in
+                let transformed = scratch + worker * groupRows * outputs
+                try BLAS.multiply(
+                    .none, source + start * nodes * inputs, leadingA: inputs, .none, weights, leadingB: outputs,
+                    into: transformed, leadingC: outputs, rows: samples * nodes, columns: outputs, inner: inputs)
+                adjacency.apply(
+                    to: transformed, into: target + start * nodes * outputs, batch: samples, features: outputs,
+                    bias: biases, activation: activation, threads: innerThreads)
+            }
         }
         return output
     }
@@ -105,13 +124,13 @@ public final class GraphConvolution: Layer {
             try BLAS.multiply(
                 .transposed, intermediate.pointer, leadingA: inputFeatures, .none, outputGradient.pointer,
                 leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
-                columns: outputFeatures, inner: rows)
+                columns: outputFeatures, inner: rows, threads: threads, split: .columns)
             guard computesInputGradient else { return inputGradient }
             intermediateGradient.resize(input.shape)
             try BLAS.multiply(
                 .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
                 leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
-                columns: inputFeatures, inner: outputFeatures)
+                columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
             transposedOperator.apply(
                 to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures,
                 threads: threads)
@@ -120,16 +139,128 @@ public final class GraphConvolution: Layer {
             transposedOperator.apply(
                 to: outputGradient.pointer, into: intermediateGradient.pointer, batch: batch, features: outputFeatures,
                 threads: threads)
-            try BLAS.multiply(
-                .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
-                leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
-                columns: outputFeatures, inner: rows)
-            guard computesInputGradient else { return inputGradient }
-            try BLAS.multiply(
-                .none, intermediateGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
-                leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
-                columns: inputFeatures, inner: outputFeatures)
+            try transformBackward(input: input)
         }
         return inputGradient
+    }
+
+    /// `backward` for a layer that aggregates last, with `dY` made by a fused block's BatchNorm step
+    /// one sample at a time in a small buffer and aggregated from there (`dT = Â^T dY`), so the
+    /// batch's `dY` is never stored; `db` is summed on the way.
+    func backward(_ step: BatchNormalizationStep, threads: Int) throws(BLASError) -> Tensor {
+        guard let input else { preconditionFailure("backward before forward") }
+        precondition(
+            aggregatesLast && step.features == outputFeatures, "fused backward of a layer that aggregates first")
+        let batch = input.shape[0]
+        let (inputs, features, nodes) = (inputFeatures, outputFeatures, nodes)
+        let groupRows = min(batch, Self.samplesPerTransform) * nodes
+        let workers = Self.workerCount(batch: batch, threads: threads)
+
+        // Per worker: one sample's dY, the bias sums, the group's dT and a partial dW.
+        let perWorker = nodes * features + features + groupRows * features + inputs * features
+        sampleGradients.resize([workers, perWorker])
+        inputGradient.resize(input.shape)
+        let buffers = sampleGradients.pointer
+        let source = input.pointer
+        let inputGradient = inputGradient.pointer
+        let weights = UnsafePointer(weight.value.pointer)
+        let transposed = transposedOperator
+        let computesInputGradient = computesInputGradient
+        for worker in 0..<workers {
+            (buffers + worker * perWorker + nodes * features).update(repeating: 0, count: features)
+        }
+
+        // A few samples at a time: dY into a small buffer, dT = Â^T dY for the group, then its share
+        // of dW (added up with beta = 1) and its rows of dX, while dT is still in cache.
+        try Self.runGroups(batch: batch, workers: workers) { worker, start, samples, first throws(BLASError) in
+            let buffer = buffers + worker * perWorker
+            let sums = buffer + nodes * features
+            let aggregated = sums + features
+            let weightGradient = aggregated + groupRows * features
+            for index in 0..<samples {
+                let sample = start + index
+                step.apply(rows: sample * nodes..<(sample + 1) * nodes, into: buffer)
+                for node in 0..<nodes {
+                    TensorLoops.add(buffer + node * features, into: sums, count: features)
+                }
+                transposed.apply(to: buffer, into: aggregated + index * nodes * features, batch: 1, features: features)
+            }
+            let rows = samples * nodes
+            try BLAS.multiply(
+                .transposed, source + start * nodes * inputs, leadingA: inputs, .none, aggregated, leadingB: features,
+                into: weightGradient, leadingC: features, rows: inputs, columns: features, inner: rows,
+                beta: first ? 0 : 1)
+            guard computesInputGradient else { return }
+            try BLAS.multiply(
+                .none, aggregated, leadingA: features, .transposed, weights, leadingB: features,
+                into: inputGradient + start * nodes * inputs, leadingC: inputs, rows: rows, columns: inputs,
+                inner: features)
+        }
+
+        // The workers' sums, added in worker order.
+        let biasGradient = bias.gradient.pointer
+        let weightGradient = weight.gradient.pointer
+        let weightOffset = nodes * features + features + groupRows * features
+        biasGradient.update(from: buffers + nodes * features, count: features)
+        weightGradient.update(from: buffers + weightOffset, count: inputs * features)
+        for worker in 1..<workers {
+            TensorLoops.add(buffers + worker * perWorker + nodes * features, into: biasGradient, count: features)
+            TensorLoops.add(buffers + worker * perWorker + weightOffset, into: weightGradient, count: inputs * features)
+        }
+        return self.inputGradient
+    }
+
+    /// Samples whose `T = X W` (or `dT`) a layer that aggregates last makes at a time: small enough
+    /// for `X` and `T` to stay in the core's cache, large enough for sgemm.
+    static let samplesPerTransform = 16
+
+    /// Workers for groups of `samplesPerTransform` samples: one a thread, while there are groups.
+    private static func workerCount(batch: Int, threads: Int) -> Int {
+        Parallel.chunkCount(
+            count: (batch + samplesPerTransform - 1) / samplesPerTransform, threads: threads, minimumPerChunk: 1)
+    }
+
+    /// Runs `body(worker, firstSample, samples, isWorkersFirstGroup)` for every group of
+    /// `samplesPerTransform` samples, each worker taking a contiguous run of groups. With more than one worker, the groups run
+    /// side by side with OpenBLAS on one thread each (far better than splitting every small
+    /// product), and the first error is rethrown once all have finished.
+    private static func runGroups(
+        batch: Int, workers: Int, _ body: (Int, Int, Int, Bool) throws(BLASError) -> Void
+    ) throws(BLASError) {
+        let groups = (batch + samplesPerTransform - 1) / samplesPerTransform
+        let blasThreads = BLAS.threadCount
+        if workers > 1 && blasThreads != 1 { try BLAS.setThreadCount(1) }
+        defer { if BLAS.threadCount != blasThreads { try? BLAS.setThreadCount(blasThreads) } }
+        var failure: BLASError?
+        let failureLock = NSLock()
+        Parallel.run(count: groups, threads: workers) { worker, range in
+            for group in range {
+                let start = group * samplesPerTransform
+                do throws(BLASError) {
+                    try body(worker, start, min(samplesPerTransform, batch - start), group == range.lowerBound)
+                } catch {
+                    failureLock.withLock { failure = error }
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Samples below which the fused backward stays on one thread.
+    static let samplesPerChunk = 8
+
+    /// `dW = X^T dT` and, when asked, `dX = dT W^T`, from `dT` in `intermediateGradient`.
+    private func transformBackward(input: Tensor) throws(BLASError) {
+        let rows = input.shape[0] * nodes
+        try BLAS.multiply(
+            .transposed, input.pointer, leadingA: inputFeatures, .none, intermediateGradient.pointer,
+            leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
+            columns: outputFeatures, inner: rows, threads: threads, split: .columns)
+        guard computesInputGradient else { return }
+        try BLAS.multiply(
+            .none, intermediateGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
+            leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
+            columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
     }
 }

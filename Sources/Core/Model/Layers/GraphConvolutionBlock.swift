@@ -20,6 +20,7 @@ public final class GraphConvolutionBlock: Layer {
     private let mean: Tensor
     private let inverseDeviation: Tensor
     private let partials = Tensor(shape: [0])
+    private let coefficients = Tensor(shape: [0])
     private var threads = 1
     private var convolutionOutput: Tensor?
     private var trainedLastForward = true
@@ -41,10 +42,17 @@ public final class GraphConvolutionBlock: Layer {
 
     /// `Dropout(ReLU(BatchNorm(conv(X))))`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
-        if context.inferenceOnly && !context.training, let graph = convolution as? GraphConvolution,
-            graph.aggregatesLast
-        {
-            return try inferenceForward(input, graph: graph, context: &context)
+        if context.inferenceOnly && !context.training {
+            if let graph = convolution as? GraphConvolution, graph.aggregatesLast {
+                return try inferenceForward(input, context: &context) { input, context, activation throws(BLASError) in
+                    try graph.forward(input, context: &context, activation: activation)
+                }
+            }
+            if let embedded = convolution as? EmbeddedGraphConvolution {
+                return try inferenceForward(input, context: &context) { input, context, activation throws(BLASError) in
+                    try embedded.forward(input, context: &context, activation: activation)
+                }
+            }
         }
         let convolved = try convolution.forward(input, context: &context)
         convolutionOutput = convolved
@@ -155,10 +163,12 @@ public final class GraphConvolutionBlock: Layer {
     }
 
     /// Evaluation mode with no backward to follow: BatchNorm (running statistics) and ReLU applied
-    /// as each aggregated row leaves the convolution, so the convolution's output is never read
-    /// back. The same operations in the same order as the unfused path, so the same bits.
+    /// as each row leaves the convolution (`convolve(input, context, activation)`), so the
+    /// convolution's output is never read back. The same operations in the same order as the
+    /// unfused path, so the same bits.
     private func inferenceForward(
-        _ input: Tensor, graph: GraphConvolution, context: inout LayerContext
+        _ input: Tensor, context: inout LayerContext,
+        convolve: (Tensor, inout LayerContext, GraphConvolution.Activation) throws(BLASError) -> Tensor
     ) throws(BLASError) -> Tensor {
         let features = normalization.scale.value.count
         let gamma = normalization.scale.value.pointer
@@ -180,7 +190,7 @@ public final class GraphConvolutionBlock: Layer {
         convolutionOutput = nil
         trainedLastForward = false
         let activation = (multiplier: UnsafePointer(multiplier), offset: UnsafePointer(offset))
-        return try graph.forward(input, context: &context, activation: activation)
+        return try convolve(input, &context, activation)
     }
 
     /// `max(x * multiplier + offset, 0) * mask` in one pass, for widths that are a multiple of 8;
@@ -263,15 +273,19 @@ public final class GraphConvolutionBlock: Layer {
     static let rowsPerChunk = 512
 
     /// Sets the gradients of the convolution and the normalisation and returns `dX`.
+    ///
+    /// Two passes over the block's rows: the first gates `dY` by the output (ReLU and dropout kept
+    /// exactly the elements with `Y > 0`) and sums what BatchNorm's backward needs, without storing
+    /// anything; the second gates again and applies BatchNorm's backward as `a g + b x + c` per
+    /// feature, either into a tensor for the convolution's backward or, for a convolution that
+    /// aggregates last, straight into its transposed aggregation one sample at a time.
     public func backward(_ outputGradient: Tensor) throws(BLASError) -> Tensor {
         guard let convolved = convolutionOutput else { preconditionFailure("backward before forward") }
         let features = convolved.columns
         let rows = convolved.rows
         let keptScale = trainedLastForward && dropoutProbability > 0 ? 1 / (1 - dropoutProbability) : 1
-        preActivationGradient.resize(convolved.shape)
         let gradient = outputGradient.pointer
         let result = output.pointer
-        let gated = preActivationGradient.pointer
         let source = convolved.pointer
         let mean = mean.pointer
         let inverse = inverseDeviation.pointer
@@ -280,8 +294,7 @@ public final class GraphConvolutionBlock: Layer {
         sumGradient.update(repeating: 0, count: features)
         sumGradientTimesHat.update(repeating: 0, count: features)
 
-        // The ReLU and dropout gates, and the two sums BatchNorm's backward needs, in one pass; each
-        // chunk of rows sums into its own row of `partials`.
+        // The two sums BatchNorm's backward needs; each chunk of rows sums into its own row of `partials`.
         let chunks = Parallel.chunkCount(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk)
         partials.resize([chunks, 2 * features])
         partials.fill(0)
@@ -293,13 +306,11 @@ public final class GraphConvolutionBlock: Layer {
             for row in range {
                 let incoming = gradient + row * features
                 let values = result + row * features
-                let pre = gated + row * features
                 let inputs = source + row * features
                 var feature = 0
                 while feature + Vector.width <= features {
                     let scaled = Vector.load(incoming, feature) * keptScale
                     let value = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
-                    Vector.store(value, pre, feature)
                     Vector.store(Vector.load(sumGradient, feature) + value, sumGradient, feature)
                     let hat =
                         (Vector.load(inputs, feature) - Vector.load(mean, feature)) * Vector.load(inverse, feature)
@@ -308,7 +319,6 @@ public final class GraphConvolutionBlock: Layer {
                 }
                 while feature < features {
                     let value = values[feature] > 0 ? incoming[feature] * keptScale : 0
-                    pre[feature] = value
                     sumGradient[feature] += value
                     sumGradientTimesHat[feature] += value * (inputs[feature] - mean[feature]) * inverse[feature]
                     feature += 1
@@ -323,7 +333,7 @@ public final class GraphConvolutionBlock: Layer {
         // dx = gamma / sigma (g - mean(g) - x̂ mean(g x̂)), rewritten as a g + b x + c per feature.
         let gamma = normalization.scale.value.pointer
         let count = Float(rows)
-        let coefficients = output  // the forward output is no longer needed after the gate pass
+        coefficients.resize([3 * features])
         let a = coefficients.pointer
         let b = coefficients.pointer + features
         let c = coefficients.pointer + 2 * features
@@ -341,24 +351,81 @@ public final class GraphConvolutionBlock: Layer {
                 c[feature] = 0
             }
         }
+        let step = BatchNormalizationStep(
+            gradient: gradient, output: result, input: source, keptScale: keptScale, a: a, b: b, c: c,
+            features: features)
+        if let graph = convolution as? GraphConvolution, graph.aggregatesLast {
+            return try graph.backward(step, threads: threads)
+        }
+        if let embedded = convolution as? EmbeddedGraphConvolution, !embedded.computesInputGradient {
+            return try embedded.backward(step, batch: convolved.shape[0])
+        }
+        preActivationGradient.resize(convolved.shape)
+        let gated = preActivationGradient.pointer
         Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { _, range in
-            for row in range {
-                let pre = gated + row * features
-                let inputs = source + row * features
-                var feature = 0
-                while feature + Vector.width <= features {
-                    let combined =
-                        Vector.load(a, feature) * Vector.load(pre, feature) + Vector.load(b, feature)
-                        * Vector.load(inputs, feature) + Vector.load(c, feature)
-                    Vector.store(combined, pre, feature)
-                    feature += Vector.width
-                }
-                while feature < features {
-                    pre[feature] = a[feature] * pre[feature] + b[feature] * inputs[feature] + c[feature]
-                    feature += 1
-                }
-            }
+            step.apply(rows: range, into: gated + range.lowerBound * features)
         }
         return try convolution.backward(preActivationGradient)
+    }
+}
+
+/// The second half of a fused block's backward pass, row by row: `dX = a g + b x + c` per feature,
+/// with `g = dY keptScale` where the block's output is positive and 0 elsewhere, `x` the
+/// convolution's output and `a`, `b`, `c` BatchNorm's backward coefficients.
+struct BatchNormalizationStep {
+    /// `dY`, the gradient of the block's output.
+    let gradient: UnsafePointer<Float>
+    /// The block's output `Y`.
+    let output: UnsafePointer<Float>
+    /// The convolution's output, BatchNorm's input.
+    let input: UnsafePointer<Float>
+    /// `1 / (1 - p)` after training-mode dropout, else 1.
+    let keptScale: Float
+    /// The per-feature coefficients.
+    let a: UnsafePointer<Float>
+    let b: UnsafePointer<Float>
+    let c: UnsafePointer<Float>
+    /// Features a row.
+    let features: Int
+
+    init(
+        gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, input: UnsafePointer<Float>, keptScale: Float,
+        a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafePointer<Float>, features: Int
+    ) {
+        self.gradient = gradient
+        self.output = output
+        self.input = input
+        self.keptScale = keptScale
+        self.a = a
+        self.b = b
+        self.c = c
+        self.features = features
+    }
+
+    /// Writes `dX` of `rows` to `target`, row after row.
+    @inline(__always)
+    func apply(rows: Range<Int>, into target: UnsafeMutablePointer<Float>) {
+        let zero = SIMD8<Float>(repeating: 0)
+        for (index, row) in rows.enumerated() {
+            let incoming = gradient + row * features
+            let values = output + row * features
+            let inputs = input + row * features
+            let pre = target + index * features
+            var feature = 0
+            while feature + Vector.width <= features {
+                let scaled = Vector.load(incoming, feature) * keptScale
+                let gated = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
+                let combined =
+                    Vector.load(a, feature) * gated + Vector.load(b, feature) * Vector.load(inputs, feature)
+                    + Vector.load(c, feature)
+                Vector.store(combined, pre, feature)
+                feature += Vector.width
+            }
+            while feature < features {
+                let gated = values[feature] > 0 ? incoming[feature] * keptScale : 0
+                pre[feature] = a[feature] * gated + b[feature] * inputs[feature] + c[feature]
+                feature += 1
+            }
+        }
     }
 }

@@ -65,7 +65,15 @@ enum TensorLoops {
 
     /// `target[i] += source[i]` for `count` elements.
     static func add(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
-        for index in 0..<count { target[index] += source[index] }
+        var index = 0
+        while index + Vector.width <= count {
+            Vector.store(Vector.load(target, index) + Vector.load(source, index), target, index)
+            index += Vector.width
+        }
+        while index < count {
+            target[index] += source[index]
+            index += 1
+        }
     }
 
     /// Fills `rows` rows of `matrix` with `row`.

@@ -14,6 +14,7 @@ public final class Linear: Layer {
     private let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
     private var input: Tensor?
+    private var threads = 1
 
     /// Creates a layer with Glorot-uniform weights (`U(-sqrt(6/(in+out)), +sqrt(6/(in+out)))`) and zero bias.
     public init(name: String, inputFeatures: Int, outputFeatures: Int, generator: inout SeededGenerator) {
@@ -33,13 +34,14 @@ public final class Linear: Layer {
         precondition(
             input.columns == inputFeatures, "linear layer expects \(inputFeatures) features, got \(input.shape)")
         self.input = input
+        threads = context.threads
         let rows = input.rows
         output.resize(Array(input.shape.dropLast()) + [outputFeatures])
         TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: rows, columns: outputFeatures)
         try BLAS.multiply(
             .none, input.pointer, leadingA: inputFeatures, .none, weight.value.pointer, leadingB: outputFeatures,
             into: output.pointer, leadingC: outputFeatures, rows: rows, columns: outputFeatures, inner: inputFeatures,
-            beta: 1)
+            beta: 1, threads: threads, split: .rows)
         return output
     }
 
@@ -52,14 +54,14 @@ public final class Linear: Layer {
         try BLAS.multiply(
             .transposed, input.pointer, leadingA: inputFeatures, .none, outputGradient.pointer,
             leadingB: outputFeatures, into: weight.gradient.pointer, leadingC: outputFeatures, rows: inputFeatures,
-            columns: outputFeatures, inner: rows)
+            columns: outputFeatures, inner: rows, threads: threads, split: .rows)
         TensorLoops.columnSums(outputGradient.pointer, rows: rows, columns: outputFeatures, into: bias.gradient.pointer)
         inputGradient.resize(input.shape)
         guard computesInputGradient else { return inputGradient }
         try BLAS.multiply(
             .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
             leadingB: outputFeatures, into: inputGradient.pointer, leadingC: inputFeatures, rows: rows,
-            columns: inputFeatures, inner: outputFeatures)
+            columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
         return inputGradient
     }
 }

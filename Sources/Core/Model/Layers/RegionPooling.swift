@@ -47,4 +47,16 @@ public final class RegionPooling: Layer {
             to: outputGradient.pointer, into: inputGradient.pointer, batch: batch, features: features, threads: threads)
         return inputGradient
     }
+
+    /// `target_b += P^T dY_b`, in one pass over `target` (`[batch, nodes, features]`): the gradient of
+    /// a level whose output also feeds the readout. Each node has one block, so every element gets
+    /// one addition and the sum is the same to the bit as adding a separate `backward` result.
+    func backward(_ outputGradient: Tensor, addingInto target: Tensor) {
+        let batch = outputGradient.shape[0]
+        let features = outputGradient.shape[2]
+        precondition(target.shape == [batch, pooling.columnCount, features], "pooling gradient target \(target.shape)")
+        transposedPooling.apply(
+            to: outputGradient.pointer, into: target.pointer, batch: batch, features: features, accumulate: true,
+            threads: threads)
+    }
 }
