@@ -10,8 +10,11 @@ import Glibc
 /// one connection (the latency is the submit request's round trip through `DaemonConnection`,
 /// which includes the durable commit), and one `wait` covers them all. task-spooler gets the same
 /// count of `tsp true` jobs with two slots (`tsp -S 2`) on its own socket; its latency is a whole
-/// `tsp` client process, which is how its users submit. Throughput is jobs over the time from the
-/// first submit to the last job's end.
+/// `tsp` client process, which is how its users submit. So that the two latencies compare like
+/// for like, glared's is also measured through a whole `glarectl infer` process for a further
+/// `clientSubmits` jobs (at most `jobs`), submitted after the others have ended, so they are not
+/// part of the throughput figure. Throughput is jobs over the time from the first submit to the
+/// last job's end.
 struct QueueBenchmark {
     var jobs = 500
     /// glared's `launcher` setting: `zygote` (its default) or `spawn`.
@@ -49,6 +52,13 @@ struct QueueBenchmark {
             return sorted[max(0, index)]
         }
 
+        /// The latencies alone, for submits whose jobs are not timed.
+        var latencyLine: String {
+            String(
+                format: "%@: %d submits; submit latency p50 %.2f ms, p99 %.2f ms", name, submitLatencies.count,
+                percentile(0.5) * 1000, percentile(0.99) * 1000)
+        }
+
         var line: String {
             String(
                 format: "%@: %d jobs in %.2f s = %.1f jobs/s; submit latency p50 %.2f ms, p99 %.2f ms",
@@ -61,8 +71,9 @@ struct QueueBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let glared = try runGlared(in: directory)
+        let (glared, client) = try runGlared(in: directory)
         print(glared.line)
+        print(client.latencyLine)
         let spooler = try runTaskSpooler(in: directory)
         print(spooler.line)
         print(
@@ -73,7 +84,11 @@ struct QueueBenchmark {
                 glared.percentile(0.99) / spooler.percentile(0.99)))
     }
 
-    private func runGlared(in directory: URL) throws -> Figures {
+    /// Jobs submitted through `glarectl` processes for the like-for-like latency.
+    var clientSubmits: Int { min(jobs, 100) }
+
+    /// The in-process figures, and the latencies of submits through `glarectl`.
+    private func runGlared(in directory: URL) throws -> (Figures, Figures) {
         let binaries = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             .deletingLastPathComponent()
         let configuration = directory.appendingPathComponent("glared.conf")
@@ -141,7 +156,26 @@ struct QueueBenchmark {
             String(
                 format: "glared: a job ran %.1f ms on average (worker start to recorded end), over %d jobs",
                 runs.reduce(0, +) / Double(max(1, runs.count)) * 1000, runs.count))
-        return Figures(name: "glared (\(launcher))", submitLatencies: latencies, seconds: seconds, jobs: jobs)
+        let inProcess = Figures(name: "glared (\(launcher))", submitLatencies: latencies, seconds: seconds, jobs: jobs)
+
+        // The same submit as a user makes it: one `glarectl` process each, its own connection.
+        let glarectl = binaries.appendingPathComponent("glarectl").path
+        let arguments = ["--socket", socketPath, "infer", "--model", String(training.id), landmarks.path]
+        var clientLatencies: [Double] = []
+        var clientIds: [Int64] = []
+        for _ in 0..<clientSubmits {
+            let sent = Date()
+            let output = try run(glarectl, arguments, environment: environment, outputFolder: directory.path)
+            clientLatencies.append(Date().timeIntervalSince(sent))
+            guard let id = output.split(whereSeparator: { !$0.isNumber }).first.flatMap({ Int64($0) }) else {
+                throw QueueBenchmarkError("glarectl infer printed no job id: \(output)")
+            }
+            clientIds.append(id)
+        }
+        _ = try connection.wait(ids: clientIds)
+        let client = Figures(
+            name: "glared through glarectl", submitLatencies: clientLatencies, seconds: 0, jobs: clientSubmits)
+        return (inProcess, client)
     }
 
     /// One face of the synthetic set in OpenFace's 3D column names.
@@ -192,8 +226,10 @@ struct QueueBenchmark {
     /// The output goes to a file, not a pipe: the first `tsp` forks its server, which keeps the
     /// client's descriptors, so a pipe would never reach its end. `ProcessSpawner` rather than
     /// Foundation's `Process`, whose wait never saw the client exit beside glared's child.
-    private func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> String {
-        let outputPath = (environment["TS_TMPDIR"] ?? "/tmp") + "/command-\(getpid()).out"
+    private func run(
+        _ executable: String, _ arguments: [String], environment: [String: String], outputFolder: String? = nil
+    ) throws -> String {
+        let outputPath = (outputFolder ?? environment["TS_TMPDIR"] ?? "/tmp") + "/command-\(getpid()).out"
         let descriptor = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw QueueBenchmarkError("cannot create \(outputPath)") }
         defer { unlink(outputPath) }

@@ -8,7 +8,7 @@ if Array(CommandLine.arguments.dropFirst()) == WorkerZygote.arguments {
 }
 do {
     let arguments = try WorkerArguments(parsing: Array(CommandLine.arguments.dropFirst()))
-    exit(WorkerProcess.run(arguments, environment: ProcessInfo.processInfo.environment))
+    WorkerProcess.end(WorkerProcess.run(arguments, environment: ProcessInfo.processInfo.environment))
 } catch {
     FileHandle.standardError.write(Data("glare-worker: \(error)\n".utf8))
     exit(2)

@@ -57,6 +57,19 @@ public enum WorkerProcess {
         }
     }
 
+    /// Ends the worker process with `status` once `run` has returned, skipping the process's teardown.
+    ///
+    /// By then everything that must survive is on the disk or in the kernel: result files are
+    /// flushed, the outcome file is renamed into place, the log thread has copied its last bytes.
+    /// `exit` would add nothing but work before glared hears of the end: atexit handlers (OpenBLAS's
+    /// memory release, Foundation's), the C library's own clean-up and the dynamic linker's
+    /// destructors, which in a worker forked from the zygote also copy pages they write. Buffered
+    /// C standard output is flushed first; the kernel frees the rest.
+    public static func end(_ status: Int32) -> Never {
+        fflush(nil)
+        _exit(status)
+    }
+
     /// The landmark cache: the argument, else `$XDG_CACHE_HOME/glare/landmarks`, else `~/.cache/glare/landmarks`.
     public static func cacheDirectory(_ arguments: WorkerArguments, environment: [String: String]) -> URL {
         if let given = arguments.cacheDirectory { return URL(fileURLWithPath: given, isDirectory: true) }

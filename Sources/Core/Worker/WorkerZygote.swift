@@ -146,7 +146,7 @@ public enum WorkerZygote {
         if let threads = environment["OPENBLAS_NUM_THREADS"].flatMap({ Int32($0) }), threads > 1 {
             openblas_set_num_threads(threads)
         }
-        exit(WorkerProcess.run(arguments, environment: environment))
+        WorkerProcess.end(WorkerProcess.run(arguments, environment: environment))
     }
 
     /// Runs one small inference job on a throw-away model in a temporary folder, so the children

@@ -109,4 +109,48 @@ struct ModelFileTests {
             try GlareModel.load(contentsOf: url)
         }
     }
+
+    @Test func load_whenAHeaderFieldIsMissingOrOfAnotherType_refusesNamingTheField() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.glare")
+        let model = try Self.trainedModel().0
+        let configuration = try TensorArchive.jsonObject(model.configuration)
+        let tensors = model.network.namedTensors.map { ($0.name, $0.tensor.shape, $0.tensor.values) }
+        let headers: [(String, [String: Any])] = [
+            ("classNames", ["format": "glare-model", "configuration": configuration]),
+            ("classNames", ["format": "glare-model", "configuration": configuration, "classNames": "calm"]),
+            ("configuration", ["format": "glare-model", "configuration": [1, 2], "classNames": model.classNames]),
+        ]
+        for (field, header) in headers {
+            try TensorArchive(magic: GlareModel.magic, header: header, tensors: tensors).write(to: url)
+            let detail = "header field '\(field)' is missing or unreadable"
+            #expect(throws: ModelFileError.corrupt(path: url.path, detail: detail)) {
+                try GlareModel.load(contentsOf: url)
+            }
+        }
+    }
+
+    @Test func load_whenATensorEntryLacksItsShape_refusesAsCorrupt() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.glare")
+        let cases = [
+            (#"{"tensors": [{"name": "w"}]}"#, "a tensor entry lacks a name or shape"),
+            (#"{"tensors": [{"name": "w", "shape": [-1]}]}"#, "a tensor entry lacks a name or shape"),
+            (#"{"tensors": "w"}"#, "the header is not the expected JSON"),
+            (#"[1, 2]"#, "the header is not the expected JSON"),
+        ]
+        for (header, detail) in cases {
+            var data = Data("GLAREMDL".utf8)
+            withUnsafeBytes(of: UInt32(1).littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+            data.append(Data(header.utf8))
+            data.append(Data(repeating: 0, count: 8))
+            try data.write(to: url)
+            #expect(throws: ModelFileError.corrupt(path: url.path, detail: detail), "header \(header)") {
+                try GlareModel.load(contentsOf: url)
+            }
+        }
+    }
 }

@@ -34,6 +34,36 @@ struct DatabaseTests {
         #expect(try select.step() == false)
     }
 
+    @Test func cachedStatements_rebindEachRunNestAndReleaseTheirRead() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.databaseURL.path)
+        try database.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (i INTEGER, s TEXT)")
+        for value in 1...3 { try database.run("INSERT INTO t VALUES (?, ?)", [.integer(Int64(value)), .text("x")]) }
+        try database.run("INSERT INTO t (i) VALUES (?)", [.integer(4)])
+        #expect(try database.scalarText("SELECT s FROM t WHERE i = ?", [.integer(4)]) == nil, "no stale binding")
+        #expect(try database.scalarText("SELECT s FROM t WHERE i = ?", [.integer(2)]) == "x")
+
+        // The same text inside its own row callback gets a statement of its own.
+        var pairs: [Int64] = []
+        try database.query("SELECT i FROM t WHERE i <= ? ORDER BY i", [.integer(2)]) { outer in
+            try database.query("SELECT i FROM t WHERE i <= ? ORDER BY i", [.integer(1)]) { inner in
+                pairs.append(outer.integer(at: 0)! * 10 + inner.integer(at: 0)!)
+            }
+        }
+        #expect(pairs == [11, 21])
+
+        // A query left after its first row must not keep its snapshot: a checkpoint that resets the
+        // whole WAL needs every reader gone.
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try database.query("SELECT i FROM t", row: { _ in throw Stop() }) }
+        let writer = try Database(path: directory.databaseURL.path)
+        try writer.run("INSERT INTO t (i) VALUES (5)")
+        var busy: Int64?
+        try writer.query("PRAGMA wal_checkpoint(TRUNCATE)") { busy = $0.integer(at: 0) }
+        #expect(busy == 0)
+    }
+
     @Test func errors_nameTheOperationAndCarrySQLiteMessage() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -33,6 +33,15 @@ public final class Database {
     private let connection: OpaquePointer
     /// The file this connection opened.
     public let path: String
+    /// Compiled statements of `run`, `query` and the scalar reads, by their SQL text.
+    ///
+    /// The queue runs the same few statements for every job; compiling each again (parsing, name
+    /// resolution, query planning) was a good part of glared's own time per job. A statement is
+    /// taken out while it runs, so a nested use of the same text compiles one of its own.
+    private var statements: [String: Statement] = [:]
+    /// The most statements kept; past it the cache starts again (texts built at run time, such as
+    /// lists of placeholders, would otherwise make it grow).
+    static let statementLimit = 64
 
     /// Opens (and with `.create`, creates) the database file at `path`.
     ///
@@ -103,38 +112,58 @@ public final class Database {
         return Statement(handle: handle, connection: connection, sql: sql)
     }
 
+    /// Runs `body` with `sql` compiled (from the cache when it was run before) and `values` bound,
+    /// then rewinds the statement and returns it to the cache.
+    ///
+    /// The rewind also ends the statement's read: a SELECT left unfinished would otherwise keep its
+    /// snapshot of the database open and hold back WAL checkpoints.
+    private func withStatement<Result>(
+        _ sql: String, _ values: [DatabaseValue], _ body: (Statement) throws -> Result
+    ) throws -> Result {
+        let statement = try statements.removeValue(forKey: sql) ?? prepare(sql)
+        defer {
+            // A reset after a failed step repeats that step's error, which was already thrown.
+            try? statement.reset()
+            try? statement.clearBindings()
+            if statements.count >= Self.statementLimit { statements.removeAll() }
+            statements[sql] = statement
+        }
+        try statement.bind(values)
+        return try body(statement)
+    }
+
     /// Prepares `sql`, binds `values`, runs it to completion and returns the number of rows changed.
     @discardableResult
     public func run(_ sql: String, _ values: [DatabaseValue] = []) throws -> Int {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        while try statement.step() {}
-        return changes
+        try withStatement(sql, values) { statement in
+            while try statement.step() {}
+            return changes
+        }
     }
 
     /// Prepares `sql`, binds `values` and calls `row` for each result row.
     public func query(_ sql: String, _ values: [DatabaseValue] = [], row: (Statement) throws -> Void) throws {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        while try statement.step() {
-            try row(statement)
+        try withStatement(sql, values) { statement in
+            while try statement.step() {
+                try row(statement)
+            }
         }
     }
 
     /// The first column of the first row of `sql` as an integer, nil when there is no row or it is NULL.
     public func scalarInteger(_ sql: String, _ values: [DatabaseValue] = []) throws -> Int64? {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        guard try statement.step() else { return nil }
-        return statement.integer(at: 0)
+        try withStatement(sql, values) { statement in
+            guard try statement.step() else { return nil }
+            return statement.integer(at: 0)
+        }
     }
 
     /// The first column of the first row of `sql` as text, nil when there is no row or it is NULL.
     public func scalarText(_ sql: String, _ values: [DatabaseValue] = []) throws -> String? {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        guard try statement.step() else { return nil }
-        return statement.text(at: 0)
+        try withStatement(sql, values) { statement in
+            guard try statement.step() else { return nil }
+            return statement.text(at: 0)
+        }
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
