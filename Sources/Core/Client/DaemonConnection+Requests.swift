@@ -35,17 +35,35 @@ extension DaemonConnection {
 
     /// Cancels jobs; one item a job, in the order asked.
     public func cancel(ids: [Int64]) throws(ClientError) -> [BatchItem] {
-        let request = Request.cancel(ids: ids)
-        let reply = try call(request)
-        guard case .batch(let items) = reply else { throw unexpected(request, reply) }
-        return items
+        try inBatches(ids) { batch throws(ClientError) in
+            let request = Request.cancel(ids: batch)
+            let reply = try call(request)
+            guard case .batch(let items) = reply else { throw unexpected(request, reply) }
+            return items
+        }
     }
 
     /// Blocks until every job is final; one item a job with its final record or an error.
     public func wait(ids: [Int64]) throws(ClientError) -> [BatchItem] {
-        let request = Request.wait(ids: ids)
-        let reply = try call(request)
-        guard case .batch(let items) = reply else { throw unexpected(request, reply) }
+        try inBatches(ids) { batch throws(ClientError) in
+            let request = Request.wait(ids: batch)
+            let reply = try call(request)
+            guard case .batch(let items) = reply else { throw unexpected(request, reply) }
+            return items
+        }
+    }
+
+    /// Ids a request carries at most: a reply holds a job record for each, and must fit one frame.
+    static let idsPerRequest = 200
+
+    /// `body` on successive slices of `ids` of at most `idsPerRequest`, the items joined in order.
+    private func inBatches(
+        _ ids: [Int64], _ body: ([Int64]) throws(ClientError) -> [BatchItem]
+    ) throws(ClientError) -> [BatchItem] {
+        var items: [BatchItem] = []
+        for start in stride(from: 0, to: max(ids.count, 1), by: Self.idsPerRequest) {
+            items += try body(Array(ids[start..<min(start + Self.idsPerRequest, ids.count)]))
+        }
         return items
     }
 

@@ -25,7 +25,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .usage: return "usage error"
         case .daemonUnreachable: return "glared cannot be reached on the socket"
         case .denied: return "denied by glared (another user's job, or an admin request)"
-        case .notFound: return "no such job, file or model"
+        case .notFound: return "no such job or result file"
         case .daemonError: return "any other error from glared or the connection"
         }
     }

@@ -56,7 +56,8 @@ public enum ConfigurationParser {
         case "socket": configuration.socketPath = try absolutePath(key, value)
         case "state_dir": configuration.stateDirectory = try absolutePath(key, value)
         case "default_parallelism": configuration.defaultParallelism = try integer(key, value, minimum: 0)
-        case "grace_seconds": configuration.graceSeconds = try number(key, value, minimum: 0)
+        // A day at most: a grace period is how long a cancelled job may take to stop.
+        case "grace_seconds": configuration.graceSeconds = try number(key, value, minimum: 0, maximum: 86_400)
         case "openblas_threads": configuration.openblasThreads = try integer(key, value, minimum: 1)
         case "max_restarts": configuration.maxRestarts = try integer(key, value, minimum: 0)
         case "retention_days": configuration.retentionDays = try optional(value) { try number(key, $0, minimum: 0) }
@@ -103,11 +104,14 @@ public enum ConfigurationParser {
         return number
     }
 
-    private static func number(_ key: String, _ value: String, minimum: Double) throws -> Double {
+    private static func number(
+        _ key: String, _ value: String, minimum: Double, maximum: Double = .greatestFiniteMagnitude
+    ) throws -> Double {
         guard let number = Double(value), number.isFinite else {
             throw ValueProblem(detail: "\(key) must be a number, got \"\(value)\"")
         }
         guard number >= minimum else { throw ValueProblem(detail: "\(key) must be at least \(minimum), got \(value)") }
+        guard number <= maximum else { throw ValueProblem(detail: "\(key) must be at most \(maximum), got \(value)") }
         return number
     }
 

@@ -54,6 +54,7 @@ struct SpecValidator {
             for input in spec.inputs { try checkPath(input, what: "input") }
         }
         if let epochs = spec.epochs, epochs <= 0 { throw invalid("epochs must be at least 1, got \(epochs)") }
+        if let name = spec.name { try checkModelName(name) }
         if let group = spec.group, group.isEmpty || group.count > 64 {
             throw invalid("a group name has 1 to 64 characters")
         }
@@ -86,6 +87,19 @@ struct SpecValidator {
         guard path.hasPrefix("/") else { throw invalid("the \(what) path \(path) must be absolute") }
         guard SpecValidator.daemonMayLook(for: caller, daemonUid: daemon.daemonUid) else { return }
         guard FileManager.default.fileExists(atPath: path) else { throw invalid("no \(what) at \(path)") }
+    }
+
+    /// A job's name is how `--model` finds its model again, so it must read as a name: not a path
+    /// (`/`), not a job id (all digits), printable and short.
+    private func checkModelName(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 100 else { throw invalid("a name has 1 to 100 characters") }
+        guard !name.contains("/") else { throw invalid("a name cannot hold '/': \(name) would be read as a path") }
+        guard !name.allSatisfy(\.isNumber) else {
+            throw invalid("a name cannot be only digits: \(name) would be read as a job id")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw invalid("a name cannot hold control characters")
+        }
     }
 
     private func invalid(_ message: String) -> ErrorReply { ErrorReply(code: .invalidSpec, message: message) }

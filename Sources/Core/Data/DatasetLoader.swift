@@ -76,6 +76,10 @@ public enum DatasetLoader {
 
     /// `builtin:synthetic?samples=N&seed=S&difficulty=standard|easy&classes=8|7`, checked.
     struct BuiltinSettings {
+        /// The most samples the generator is asked for: 1,000,000 faces are about 0.8 GB of
+        /// landmarks, and one job must not be able to take a shared machine's memory.
+        static let maximumSamples = 1_000_000
+
         var samples: Int
         var seed: UInt64
         var generatorOptions: SyntheticExpressionDataset.Options
@@ -84,6 +88,10 @@ public enum DatasetLoader {
             guard spec.location == "synthetic" else { throw .unknownBuiltin(spec.location) }
             let options = try DatasetOptions(spec, known: DatasetLoader.builtinOptions)
             samples = try options.integer("samples", default: 4000)
+            guard (1...Self.maximumSamples).contains(samples) else {
+                throw .badOptionValue(
+                    option: "samples", value: String(samples), expected: "from 1 to \(Self.maximumSamples)")
+            }
             seed = UInt64(try options.integer("seed", default: 1))
             let presets = SyntheticExpressionDataset.Options.presets.keys.sorted()
             _ = try options.choice("difficulty", presets, default: "standard")

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Checks a spec's path before a reader uses it, with the loader's errors.
 enum DatasetPaths {
@@ -42,13 +43,20 @@ enum DatasetPaths {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
     }
 
+    /// Whether `url` is a regular file, after following symbolic links (not a FIFO, socket or device,
+    /// whose reading could block a job for ever).
+    static func isRegularFile(_ url: URL) -> Bool {
+        var status = stat()
+        return stat(url.path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
+
     /// The image files under `folder` at any depth, sorted by path.
     static func images(under folder: URL) throws(DatasetLoadError) -> [URL] {
         var found: [URL] = []
         for entry in try sortedContents(of: folder) {
             if isFolder(entry) {
                 found.append(contentsOf: try images(under: entry))
-            } else if isImage(entry) {
+            } else if isImage(entry), isRegularFile(entry) {
                 found.append(entry)
             }
         }

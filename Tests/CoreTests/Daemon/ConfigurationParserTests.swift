@@ -63,6 +63,7 @@ struct ConfigurationParserTests {
         ("parallelism.train = two", 1, "whole number"),
         ("parallelism.train = -1", 1, "at least 0"),
         ("grace_seconds = soon", 1, "must be a number"),
+        ("grace_seconds = 1e23", 1, "at most 86400"),
         ("socket = relative.sock", 1, "absolute path"),
         ("max_restarts = 1\nmax_restarts = 2", 2, "set twice"),
         ("openblas_threads = 0", 1, "at least 1"),

@@ -57,6 +57,10 @@ struct DaemonRequestTests {
             (JobSpec(kind: .train, dataset: "builtin:synthetic?colour=blue"), "unknown option"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", epochs: 0), "epochs"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", variant: "everything"), "variant"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic?samples=999999999999"), "from 1 to 1000000"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", name: "faces/v2"), "read as a path"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", name: "17"), "read as a job id"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", name: String(repeating: "n", count: 101)), "1 to 100"),
             (
                 JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["colour": "blue"]),
                 "unknown option 'colour'"

@@ -185,6 +185,25 @@ struct DaemonRobustnessTests {
         #expect(waiting.map(\.id) == Array(591...600))
     }
 
+    @Test func cancel_ofMoreIdsThanOneReplyHolds_actsOnEveryIdAndAnswersForEach() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.defaultParallelism = 0
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+        let connection = try DaemonConnection.open(socketPath: harness.socketPath)
+        let first = try connection.submit(JobSpec(kind: .extract, dataset: "builtin:synthetic"))
+        let second = try connection.submit(JobSpec(kind: .extract, dataset: "builtin:synthetic"))
+        // With a job record for each, 20,000 answers would not fit one frame.
+        let ids = [first.id] + Array(100_000..<120_000) + [second.id]
+
+        let items = try connection.cancel(ids: ids)
+
+        #expect(items.map(\.id) == ids)
+        #expect(items.first?.job?.state == .cancelled)
+        #expect(items.last?.job?.state == .cancelled)
+        #expect(items.dropFirst().dropLast().allSatisfy { $0.job == nil })
+    }
+
     @Test func dependency_onFailedJob_failsAtOnceNamingTheParent() throws {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }

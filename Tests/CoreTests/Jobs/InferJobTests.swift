@@ -133,6 +133,24 @@ import Testing
         }
     }
 
+    @Test func run_withAFIFONamedLikeAPhoto_writesAnErrorRowInsteadOfBlocking() throws {
+        let folder = try ScratchFolder("infer")
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(at: folder.path("photos"), withIntermediateDirectories: true)
+        #expect(mkfifo(folder.path("pipe.jpg").path, 0o600) == 0)
+        #expect(mkfifo(folder.path("photos/pipe.png").path, 0o600) == 0)
+        try folder.write("faces 1", to: "photos/face.jpg")
+        let recording = RecordingJobContext(folder: folder.url)
+
+        // Opening either FIFO for reading would block until a writer came; none will.
+        _ = try run([folder.path("pipe.jpg").path, folder.path("photos").path], in: recording)
+
+        let rows = try csvRows(recording)
+        #expect(rows.count == 2)
+        #expect(rows[0]["status"] == "error" && rows[0]["message"] == "not a regular file")
+        #expect(rows[1]["file"]?.hasSuffix("photos/face.jpg") == true && rows[1]["status"] == "ok")
+    }
+
     @Test func run_whenStopIsRequested_writesWhatItHasAndEndsInterrupted() throws {
         let folder = try ScratchFolder("infer")
         defer { folder.remove() }

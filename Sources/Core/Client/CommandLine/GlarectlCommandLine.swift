@@ -36,8 +36,10 @@ public enum GlarectlCommandLine {
             options: [
                 datasetOption,
                 OptionDefinition("name", .value(placeholder: "NAME"), help: "the model's name (default model-<id>)"),
-                OptionDefinition("epochs", .value(placeholder: "N"), help: "training epochs"),
-                OptionDefinition("variant", .value(placeholder: "V"), help: "landmarks, regions, full or full-gat"),
+                OptionDefinition("epochs", .value(placeholder: "N"), help: "training epochs (default 30)"),
+                OptionDefinition(
+                    "variant", .value(placeholder: "V"),
+                    help: "landmarks, regions or full (default), each optionally -gcn (default) or -gat"),
             ] + submitOptions,
             details: [
                 "example: glarectl train --dataset 'builtin:synthetic?samples=2000' --epochs 5 --follow",

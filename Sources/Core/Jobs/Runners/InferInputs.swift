@@ -48,6 +48,11 @@ struct InferInputs {
                     items.append(.missing(path: url.path, reason: "\(error)"))
                 }
             } else if FileManager.default.fileExists(atPath: url.path) {
+                guard DatasetPaths.isRegularFile(url) else {
+                    // A FIFO or a device would block the job in open(), deaf to cancel.
+                    items.append(.missing(path: url.path, reason: "not a regular file"))
+                    continue
+                }
                 if seen.insert(url.path).inserted { items.append(Self.item(for: url)) }
             } else {
                 items.append(.missing(path: url.path, reason: "no such file or folder"))
@@ -64,7 +69,9 @@ struct InferInputs {
         for entry in try DatasetPaths.sortedContents(of: folder) {
             if DatasetPaths.isFolder(entry) {
                 found += try files(under: entry)
-            } else if DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv" {
+            } else if DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv",
+                DatasetPaths.isRegularFile(entry)
+            {
                 found.append(entry)
             }
         }
