@@ -13,6 +13,9 @@ final class ConnectionSession {
 
     /// Seconds a new connection has to send its hello.
     static let helloTimeout = 30.0
+    /// Seconds a connection may stay silent between requests before it is closed (a stream, such
+    /// as a followed log or a wait, is not silence).
+    static let idleTimeout = 600.0
 
     init(daemon: Daemon, connection: SocketConnection) {
         self.daemon = daemon
@@ -49,6 +52,14 @@ final class ConnectionSession {
 
     private func serve() throws {
         let credentials = try connection.peerCredentials()
+        if let refusal = daemon.connectionLimiter.admit(uid: credentials.uid) {
+            daemon.log.warning(
+                "connection refused: too many connections",
+                ["GLARE_UID": String(credentials.uid), "GLARE_OPERATION": "connect"])
+            try send(.error(code: .busy, message: refusal))
+            return
+        }
+        defer { daemon.connectionLimiter.release(uid: credentials.uid) }
         // A peer that connects and says nothing would hold a thread for ever.
         guard try connection.waitUntilReadable(timeout: ConnectionSession.helloTimeout) else { return }
         guard let helloPayload = try nextFrame() else { return }
@@ -70,7 +81,7 @@ final class ConnectionSession {
         try connection.write(try encoder.encode(Hello(software: Daemon.softwareVersion)))
 
         let handler = RequestHandler(daemon: daemon, caller: caller, session: self)
-        while let payload = try nextFrame() {
+        while let payload = try nextFrame(idleTimeout: ConnectionSession.idleTimeout) {
             let request: Request
             switch Result(catching: { () throws(ProtocolError) -> Request in
                 try FrameDecoder.decode(Request.self, from: payload)
@@ -87,10 +98,12 @@ final class ConnectionSession {
         }
     }
 
-    /// The next frame's payload; nil when the peer closed cleanly between frames.
-    private func nextFrame() throws -> Data? {
+    /// The next frame's payload; nil when the peer closed cleanly between frames, or sent nothing
+    /// for `idleTimeout` seconds.
+    private func nextFrame(idleTimeout: Double? = nil) throws -> Data? {
         while true {
             if let frame = try decoder.nextFrame() { return frame }
+            if let idleTimeout, try !connection.waitUntilReadable(timeout: idleTimeout) { return nil }
             let bytes = try connection.read()
             if bytes.isEmpty {
                 try decoder.finish()

@@ -29,6 +29,8 @@ public final class Daemon: Sendable {
     let jobChanges = ChangeNotifier()
     /// Wakes the scheduler early (a submit, a finished job, a resume).
     let schedulerWake = ChangeNotifier()
+    /// Caps the connections served at once, in all and per user.
+    let connectionLimiter = ConnectionLimiter()
     let runtime: Mutex<RuntimeState>
     let listenerBox = Mutex<SocketListener?>(nil)
 
