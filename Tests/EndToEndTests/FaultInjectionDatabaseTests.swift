@@ -25,7 +25,7 @@ extension EndToEnd {
             #expect(try harness.ctl(["drain"]).status == 0)
             for index in 0..<40 {
                 _ = try harness.submit(
-                    Trainings.tiny + ["--name", "job-\(index)-" + String(repeating: "x", count: 100)])
+                    Trainings.tiny + ["--name", "job-\(index)-" + String(repeating: "x", count: 90)])
             }
             #expect(harness.stop(), "glared did not stop\n\(harness.daemonLog())")
 
