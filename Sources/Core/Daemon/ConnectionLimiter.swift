@@ -4,6 +4,7 @@ import Synchronization
 /// every thread (each connection has one) from the others.
 ///
 /// Root is held to the total only: the administrator and the test harnesses may need many.
+// TODO(connections): make both limits configuration values; a large lab may want more per user.
 final class ConnectionLimiter: Sendable {
     /// Connections served at once, for all users together.
     static let totalLimit = 1024
