@@ -50,16 +50,7 @@ enum TensorLoops {
     ) {
         sums.update(repeating: 0, count: columns)
         for row in 0..<rows {
-            let source = matrix + row * columns
-            var column = 0
-            while column + Vector.width <= columns {
-                Vector.store(Vector.load(sums, column) + Vector.load(source, column), sums, column)
-                column += Vector.width
-            }
-            while column < columns {
-                sums[column] += source[column]
-                column += 1
-            }
+            add(matrix + row * columns, into: sums, count: columns)
         }
     }
 
