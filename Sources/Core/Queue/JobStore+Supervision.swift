@@ -17,10 +17,11 @@ extension JobStore {
         let now = self.now
         return try change { database in
             try JobStore.failJobsWithFailedDependencies(in: database, now: now)
-            let running = try JobStore.candidates(where: "state = 'running'", in: database)
+            let running = try JobStore.candidates(ClaimQuery.running, in: database)
             var ready = try JobStore.readyCandidates(in: database)
 
-            let lastStarts = try JobStore.lastStarts(in: database)
+            let pairs = ready.map { SchedulingPolicy.OwnerAndGroup(owner: $0.owner, group: $0.group) }
+            let lastStarts = try JobStore.lastStarts(of: pairs, in: database)
             while let chosen = SchedulingPolicy.select(
                 ready: ready, running: running, limits: limits, lastStarts: lastStarts)
             {

@@ -53,14 +53,9 @@ extension JobStore {
     /// older glare).
     static func failJobsWithFailedDependencies(in database: Database, now: Double) throws {
         var failedParents: [(child: Int64, parent: Int64)] = []
-        try database.query(
-            """
-            SELECT d.job_id, MIN(d.depends_on) FROM job_dependencies d
-            JOIN jobs c ON c.id = d.job_id JOIN jobs p ON p.id = d.depends_on
-            WHERE c.state = 'queued' AND p.state IN ('failed', 'cancelled')
-            GROUP BY d.job_id
-            """
-        ) { row in failedParents.append((row.integer(at: 0) ?? 0, row.integer(at: 1) ?? 0)) }
+        try database.query(ClaimQuery.failedDependencies) { row in
+            failedParents.append((row.integer(at: 0) ?? 0, row.integer(at: 1) ?? 0))
+        }
         for (child, parent) in failedParents {
             try database.run(
                 "UPDATE jobs SET state = 'failed', finished_at = ?, reason = ? WHERE id = ? AND state = 'queued'",
@@ -69,48 +64,61 @@ extension JobStore {
         }
     }
 
-    /// When each owner's latest job in each group started, for the fair-share rule of `SchedulingPolicy`.
-    static func lastStarts(in database: Database) throws -> [SchedulingPolicy.OwnerAndGroup: Double] {
+    /// When the latest job of each of `pairs` started, for the fair-share rule of `SchedulingPolicy`;
+    /// a pair that never started a job is missing. One lookup in `jobs_by_owner_group_start` a
+    /// pair, however long the queue's history.
+    static func lastStarts(
+        of pairs: [SchedulingPolicy.OwnerAndGroup], in database: Database
+    ) throws -> [SchedulingPolicy.OwnerAndGroup: Double] {
         var starts: [SchedulingPolicy.OwnerAndGroup: Double] = [:]
-        try database.query(
-            "SELECT owner, job_group, MAX(started_at) FROM jobs WHERE started_at IS NOT NULL GROUP BY owner, job_group"
-        ) { row in
-            let key = SchedulingPolicy.OwnerAndGroup(
-                owner: UInt32(truncatingIfNeeded: row.integer(at: 0) ?? 0), group: row.text(at: 1) ?? "")
-            starts[key] = row.real(at: 2) ?? 0
+        for pair in pairs {
+            try database.query(ClaimQuery.lastStart, [.integer(Int64(pair.owner)), .text(pair.group)]) { row in
+                if let start = row.real(at: 0) { starts[pair] = start }
+            }
         }
         return starts
     }
 
     /// The ready jobs that can win a claim: for each owner and group, the first of its waiting jobs
     /// whose dependencies all succeeded, by `SchedulingPolicy`'s order within one owner and group
-    /// (interrupted first, then higher priority, older, smaller id).
+    /// (interrupted first, then higher priority, older, smaller id); ordered by id.
     ///
     /// The policy's other rules (free slots, per-user limits, fair share) look only at the owner
     /// and the group, which all of one owner's jobs in one group share; so the job it chooses is
-    /// always one of these, and a claim reads one candidate per owner and group instead of every
-    /// waiting job (SQLite ranks them: window functions, SQLite 3.25 and later).
+    /// always one of these. The pairs come from one pass over the waiting jobs' entries in
+    /// `jobs_in_claim_order` (no row is read), and each pair's first job is an ordered lookup in
+    /// the same index that steps over only jobs still waiting for a dependency; finished jobs are
+    /// never visited.
     static func readyCandidates(in database: Database) throws -> [SchedulingCandidate] {
-        try candidates(
-            from: """
-                (SELECT *, ROW_NUMBER() OVER (
-                        PARTITION BY owner, job_group
-                        ORDER BY state = 'interrupted' DESC, priority DESC, created_at, id) AS place
-                    FROM jobs
-                    WHERE state IN ('queued', 'interrupted') AND NOT EXISTS (
-                        SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on
-                        WHERE d.job_id = jobs.id AND p.state != 'succeeded'))
-                """, where: "place = 1", in: database)
+        var pairs: [SchedulingPolicy.OwnerAndGroup] = []
+        try database.query(ClaimQuery.waitingPairs) { row in
+            pairs.append(
+                SchedulingPolicy.OwnerAndGroup(
+                    owner: UInt32(truncatingIfNeeded: row.integer(at: 0) ?? 0), group: row.text(at: 1) ?? ""))
+        }
+
+        var ready: [SchedulingCandidate] = []
+        for pair in pairs {
+            for state in [JobState.interrupted, .queued] {
+                let first = try candidates(
+                    ClaimQuery.firstReady, [.text(state.rawValue), .integer(Int64(pair.owner)), .text(pair.group)],
+                    in: database)
+                if let first = first.first {
+                    ready.append(first)
+                    break
+                }
+            }
+        }
+        return ready.sorted { $0.id < $1.id }
     }
 
-    /// Scheduling candidates for the jobs matching `condition`, read without decoding their specs.
+    /// Scheduling candidates read by `sql`, a query of the columns id, owner, job_group, priority,
+    /// created_at and state, without decoding the jobs' specs.
     static func candidates(
-        from table: String = "jobs", where condition: String, in database: Database
+        _ sql: String, _ values: [DatabaseValue] = [], in database: Database
     ) throws -> [SchedulingCandidate] {
         var candidates: [SchedulingCandidate] = []
-        try database.query(
-            "SELECT id, owner, job_group, priority, created_at, state FROM \(table) WHERE \(condition) ORDER BY id"
-        ) { row in
+        try database.query(sql, values) { row in
             candidates.append(
                 SchedulingCandidate(
                     id: row.integer(at: 0) ?? 0, owner: UInt32(truncatingIfNeeded: row.integer(at: 1) ?? 0),

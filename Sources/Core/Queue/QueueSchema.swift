@@ -7,6 +7,9 @@
 /// Version 1: jobs and their dependencies.
 /// Version 2: the supervisor's fields (`pid_start_time`, `restarts`, `cancel_requested`) and an
 ///            index for the scheduler's query by state and group.
+/// Version 3: indexes that make a claim independent of the queue's length and history: waiting
+///            jobs in each owner's and group's claim order, and start times by owner and group.
+///            They replace `jobs_by_state`, a prefix of the first.
 public enum QueueSchema {
     /// The migrations, oldest first.
     public static let migrations: [String] = [
@@ -42,6 +45,11 @@ public enum QueueSchema {
         ALTER TABLE jobs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX jobs_by_state_and_group ON jobs(state, job_group);
+        """,
+        """
+        CREATE INDEX jobs_in_claim_order ON jobs(state, owner, job_group, priority DESC, created_at, id);
+        CREATE INDEX jobs_by_owner_group_start ON jobs(owner, job_group, started_at);
+        DROP INDEX jobs_by_state;
         """,
     ]
 

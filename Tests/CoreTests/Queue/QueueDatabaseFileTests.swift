@@ -81,7 +81,10 @@ struct QueueDatabaseFileTests {
             try database.execute("CREATE TABLE future (x); PRAGMA user_version = 99")
         }
 
-        #expect(throws: StoreError.newerSchema(path: directory.databaseURL.path, found: 99, supported: 2)) {
+        #expect(
+            throws: StoreError.newerSchema(
+                path: directory.databaseURL.path, found: 99, supported: QueueSchema.currentVersion)
+        ) {
             try JobStore(path: directory.databaseURL)
         }
     }
