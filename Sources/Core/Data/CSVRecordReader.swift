@@ -45,8 +45,7 @@ struct CSVRecordReader {
     static func columnIndices(_ header: [String]) -> [String: Int] {
         var indices: [String: Int] = [:]
         for (index, name) in header.enumerated() {
-            let trimmed = name.trimmingCharacters(
-                in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "\u{FEFF}")))
+            let trimmed = FieldPadding.trimmed(name)
             if indices[trimmed] == nil { indices[trimmed] = index }
         }
         return indices

@@ -4,16 +4,18 @@ import Foundation
 enum NumericField {
     /// The finite number in `text`, or the reason it is not one. `column` names the field in the reason.
     static func parse(_ text: String, column: String) -> Result<Float, NumericFieldError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = FieldPadding.trimmed(text)
         guard !trimmed.isEmpty else {
             return .failure(NumericFieldError(reason: DroppedReason.missingValue.with("\(column) is empty")))
         }
-        let unsigned = trimmed.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
-        if ["nan", "inf", "infinity"].contains(unsigned) {
-            return .failure(
-                NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is not a finite number")))
-        }
+        // `Float` reads "nan", "inf" and "infinity" in any case and with a sign; the spellings it
+        // does not read are still called non-finite rather than not a number.
         guard let value = Float(trimmed) else {
+            let unsigned = trimmed.lowercased().drop { $0 == "+" || $0 == "-" }
+            if ["nan", "inf", "infinity"].contains(unsigned) {
+                return .failure(
+                    NumericFieldError(reason: DroppedReason.nonFiniteValue.with("\(column) is not a finite number")))
+            }
             return .failure(NumericFieldError(reason: DroppedReason.notANumber.with("\(column) is '\(clip(trimmed))'")))
         }
         guard value.isFinite else {

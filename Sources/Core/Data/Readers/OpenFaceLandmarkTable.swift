@@ -76,7 +76,7 @@ struct OpenFaceLandmarkTable {
                 let detail = "\(fields.count) fields, header has \(headerCount)"
                 return .bad(line: line, reason: DroppedReason.wrongFieldCount.with(detail))
             }
-            if let successIndex, Float(fields[successIndex].trimmingCharacters(in: .whitespaces)) == 0 {
+            if let successIndex, Float(FieldPadding.trimmed(fields[successIndex])) == 0 {
                 return .bad(line: line, reason: DroppedReason.noFace.with("success is 0"))
             }
 
@@ -95,7 +95,7 @@ struct OpenFaceLandmarkTable {
 
             var label: String?
             if let labelIndex {
-                let text = fields[labelIndex].trimmingCharacters(in: .whitespaces)
+                let text = FieldPadding.trimmed(fields[labelIndex])
                 guard !text.isEmpty else {
                     return .bad(line: line, reason: DroppedReason.missingValue.with("label is empty"))
                 }
