@@ -77,7 +77,7 @@ extension Daemon {
                 supervise(jobId: job.id, worker: worker)
             }
             // A cancel that came between the claim and the worker being known found nothing to signal.
-            if (try? store.job(id: job.id))??.cancelRequested == true { stopWorker(jobId: job.id, reason: .cancel) }
+            if (try? store.cancelRequested(id: job.id)) == true { stopWorker(jobId: job.id, reason: .cancel) }
         } catch {
             log.error("job could not start", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
             _ = try? store.finish(
@@ -128,10 +128,10 @@ extension Daemon {
         let configuration = configuration
         let directory = files.directory(of: jobId)
         let outcome = WorkerOutcomeFile.read(directory.outcome.path, owner: supervised.job.owner)
-        let current = (try? store.job(id: jobId)) ?? nil
+        let cancelRequested = (try? store.cancelRequested(id: jobId)) == true
         let decision = WorkerEndDecision.decide(
             termination: termination, outcome: outcome,
-            stoppedForCancel: supervised.stopReason == .cancel || current?.cancelRequested == true,
+            stoppedForCancel: supervised.stopReason == .cancel || cancelRequested,
             stoppedForShutdown: supervised.stopReason == .shutdown,
             restarts: supervised.job.restarts, maxRestarts: configuration.maxRestarts)
         apply(decision, to: supervised.job, termination: termination, progress: supervised.progress.latest)

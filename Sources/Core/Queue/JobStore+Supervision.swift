@@ -127,9 +127,9 @@ extension JobStore {
         let now = self.now
         let progressText = try progress.map { try JobRowCodec.encode($0) }
         try change { database in
-            let job = try JobStore.requireRunning(
+            let cancelRequested = try JobStore.requireRunning(
                 id: id, attempt: attempt, operation: "requeue", in: database)
-            if job.cancelRequested {
+            if cancelRequested {
                 try database.run(
                     "UPDATE jobs SET state = 'cancelled', finished_at = ?, reason = ? WHERE id = ?",
                     [.real(now), .text("cancelled while running; stopped by: \(reason)"), .integer(id)])

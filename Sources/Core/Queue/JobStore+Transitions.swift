@@ -1,20 +1,27 @@
 /// State changes shared by several store calls; each runs inside the caller's transaction.
 extension JobStore {
-    /// The job, when it runs with `attempt`; otherwise the error that says why not.
+    /// Checks that the job runs with `attempt`, reading only the columns that say so (a
+    /// supervisor's every change calls it, and a job's spec is the costly column to decode).
+    ///
+    /// - Returns: whether the job's owner asked for a cancel.
+    /// - Throws: `StoreError.notFound`, `.staleAttempt` or `.invalidState`.
     @discardableResult
-    static func requireRunning(
-        id: Int64, attempt: Int, operation: String, in database: Database
-    ) throws
-        -> JobRecord
-    {
-        guard let job = try JobRowReader.job(id: id, in: database) else { throw StoreError.notFound(id: id) }
-        guard job.attempt == attempt else {
-            throw StoreError.staleAttempt(id: id, attempt: attempt, current: job.attempt)
+    static func requireRunning(id: Int64, attempt: Int, operation: String, in database: Database) throws -> Bool {
+        var found: (attempt: Int, state: String, cancelRequested: Bool)?
+        try database.query(
+            "SELECT attempt, state, cancel_requested FROM jobs WHERE id = ?", [.integer(id)]
+        ) { row in
+            found = (Int(row.integer(at: 0) ?? 0), row.text(at: 1) ?? "", row.integer(at: 2) == 1)
         }
-        guard job.state == .running else {
-            throw StoreError.invalidState(id: id, state: job.state, operation: operation)
+        guard let found else { throw StoreError.notFound(id: id) }
+        guard found.attempt == attempt else {
+            throw StoreError.staleAttempt(id: id, attempt: attempt, current: found.attempt)
         }
-        return job
+        guard let state = JobState(rawValue: found.state) else {
+            throw StoreError.undecodableRow(id: id, column: "state", detail: "unknown state \(found.state)")
+        }
+        guard state == .running else { throw StoreError.invalidState(id: id, state: state, operation: operation) }
+        return found.cancelRequested
     }
 
     /// The job's state alone, without decoding the rest of its row.

@@ -169,6 +169,14 @@ public final class JobStore: Sendable {
         }
     }
 
+    /// Whether the owner of job `id` asked for it to be cancelled; nil when there is no such job.
+    /// Cheaper than `job(id:)`, which decodes the spec, for a supervisor's checks.
+    public func cancelRequested(id: Int64) throws -> Bool? {
+        try read { database in
+            try database.scalarInteger("SELECT cancel_requested FROM jobs WHERE id = ?", [.integer(id)]).map { $0 == 1 }
+        }
+    }
+
     /// The waiting and running jobs, and with `includeFinished` the final ones too, oldest first:
     /// those with an id above `after`, at most `limit` of them (all when nil).
     public func list(includeFinished: Bool, after: Int64 = 0, limit: Int? = nil) throws -> [JobRecord] {
