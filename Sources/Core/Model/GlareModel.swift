@@ -38,15 +38,34 @@ public final class GlareModel: @unchecked Sendable {
     public static func load(contentsOf url: URL) throws -> GlareModel {
         let archive = try TensorArchive.read(from: url, magic: magic)
         let path = url.path
-        let configuration = try archive.decode(ModelConfiguration.self, key: "configuration", path: path)
-        let classNames = try archive.decode([String].self, key: "classNames", path: path)
-        let summary = (try? archive.decode([String: Double].self, key: "trainingSummary", path: path)) ?? [:]
-        guard classNames.count >= 2 else { throw ModelFileError.corrupt(path: path, detail: "fewer than two classes") }
+        let header = try archive.decodeHeader(StoredHeader.self, path: path)
+        guard header.classNames.count >= 2 else {
+            throw ModelFileError.corrupt(path: path, detail: "fewer than two classes")
+        }
         var generator = SeededGenerator(seed: 0)
         let network = try GlareNetwork(
-            configuration: configuration, classCount: classNames.count, generator: &generator)
+            configuration: header.configuration, classCount: header.classNames.count, generator: &generator)
         try Self.restore(network.namedTensors, from: archive.tensors, prefix: "", path: path)
-        return GlareModel(network: network, classNames: classNames, trainingSummary: summary)
+        return GlareModel(network: network, classNames: header.classNames, trainingSummary: header.trainingSummary)
+    }
+
+    /// The header fields `load` needs, decoded in one pass (each inference job loads a model).
+    private struct StoredHeader: Decodable {
+        var configuration: ModelConfiguration
+        var classNames: [String]
+        var trainingSummary: [String: Double]
+
+        private enum CodingKeys: String, CodingKey {
+            case configuration, classNames, trainingSummary
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            configuration = try container.decode(ModelConfiguration.self, forKey: .configuration)
+            classNames = try container.decode([String].self, forKey: .classNames)
+            // The summary only informs: a model whose summary cannot be read still loads.
+            trainingSummary = (try? container.decodeIfPresent([String: Double].self, forKey: .trainingSummary)) ?? [:]
+        }
     }
 
     /// Copies stored tensors named `prefix + name` into `targets`; every target must be present with its shape.

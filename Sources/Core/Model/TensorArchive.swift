@@ -146,6 +146,30 @@ struct TensorArchive {
         return value
     }
 
+    /// The header decoded in one pass into `Header`, whose `init(from:)` reads the fields it needs.
+    ///
+    /// A reader that needs several fields parses the header once instead of once a field, as
+    /// `decode(_:key:path:)` does. A field that is missing or of another type is refused naming
+    /// the field, as `decode(_:key:path:)` names it.
+    func decodeHeader<Header: Decodable>(_ type: Header.Type, path: String) throws(ModelFileError) -> Header {
+        do {
+            let data = try storedHeader ?? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+            return try JSONDecoder().decode(Header.self, from: data)
+        } catch let failure as DecodingError {
+            let field: CodingKey? =
+                switch failure {
+                case .keyNotFound(let key, let context): context.codingPath.first ?? key
+                case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                    context.codingPath.first
+                @unknown default: nil
+                }
+            guard let field else { throw .corrupt(path: path, detail: "the header is not the expected JSON") }
+            throw .corrupt(path: path, detail: "header field '\(field.stringValue)' is missing or unreadable")
+        } catch {
+            throw .corrupt(path: path, detail: "the header is not the expected JSON")
+        }
+    }
+
     /// The header's list of tensors, all `read` needs of it.
     private struct TensorList: Decodable {
         var tensors: [Entry]
