@@ -141,30 +141,60 @@ extension Daemon {
         schedulerWake.notify()
     }
 
-    /// Records a worker's end in the queue and the log.
+    /// Records a worker's end in the queue and the log; an end the queue cannot take now (its
+    /// database locked or failing) is kept and retried at each housekeeping pass.
     func apply(
         _ decision: WorkerEndDecision, to job: JobRecord, termination: ProcessTermination, progress: ProgressEvent?
     ) {
+        record(WorkerEnd(job: job, decision: decision, termination: termination, progress: progress))
+    }
+
+    /// Tries to record `end`; keeps it in `unrecordedEnds` when the database failed.
+    private func record(_ end: WorkerEnd) {
         var fields = [
-            "GLARE_JOB": String(job.id), "GLARE_USER": job.ownerName, "GLARE_EXIT": termination.description,
+            "GLARE_JOB": String(end.job.id), "GLARE_USER": end.job.ownerName,
+            "GLARE_EXIT": end.termination.description,
         ]
+        if end.failures > 0 { fields["GLARE_RETRIES"] = String(end.failures) }
         do {
-            switch decision {
+            switch end.decision {
             case .finish(let state, let reason, let summary):
                 try store.finish(
-                    id: job.id, attempt: job.attempt, state: state, reason: reason, summary: summary,
-                    progress: progress)
+                    id: end.job.id, attempt: end.job.attempt, state: state, reason: reason, summary: summary,
+                    progress: end.progress)
                 fields["GLARE_STATE"] = state.rawValue
                 if let reason { fields["GLARE_REASON"] = reason }
                 log.log(state == .failed ? .warning : .info, "job finished", fields)
             case .requeue(let reason):
-                try store.requeueInterrupted(id: job.id, attempt: job.attempt, reason: reason, progress: progress)
+                try store.requeueInterrupted(
+                    id: end.job.id, attempt: end.job.attempt, reason: reason, progress: end.progress)
                 fields["GLARE_STATE"] = JobState.interrupted.rawValue
                 log.info("job interrupted", fields)
             }
+            runtime.withLock { _ = $0.unrecordedEnds.removeValue(forKey: end.job.id) }
+        } catch StoreError.database(let failure) {
+            var kept = end
+            kept.failures += 1
+            runtime.withLock { $0.unrecordedEnds[end.job.id] = kept }
+            // The first failure is an error; the retries, twice a second, say so once a minute.
+            if kept.failures == 1 || kept.failures % 120 == 0 {
+                log.error(
+                    "cannot record a job's end; retrying",
+                    fields.merging(["GLARE_ERROR": "\(failure)", "GLARE_RETRIES": String(kept.failures)]) { $1 })
+            }
         } catch {
+            // The job no longer runs with this attempt (a restart took it over): nothing to record.
+            runtime.withLock { _ = $0.unrecordedEnds.removeValue(forKey: end.job.id) }
             log.error("cannot record a job's end", fields.merging(["GLARE_ERROR": "\(error)"]) { $1 })
         }
+    }
+
+    /// Tries again to record the ends the queue could not take before.
+    func recordUnrecordedEnds() {
+        let ends = runtime.withLock { Array($0.unrecordedEnds.values) }
+        guard !ends.isEmpty else { return }
+        for end in ends.sorted(by: { $0.job.id < $1.job.id }) { record(end) }
+        jobChanges.notify()
     }
 
     /// Asks a running job's worker to stop for a cancel: SIGTERM now, SIGKILL after the grace period.
@@ -217,6 +247,7 @@ extension Daemon {
                 }
             }
         }
+        recordUnrecordedEnds()
         talkToSystemd()
         sweepRetention()
     }

@@ -42,6 +42,9 @@ public final class Daemon: Sendable {
         var stopped = false
         var schedulerRunning = false
         var workers: [Int64: SupervisedWorker] = [:]
+        /// Ends of workers that the queue could not record yet (a locked or failing database),
+        /// retried at each housekeeping pass; their jobs stay `running` in the queue meanwhile.
+        var unrecordedEnds: [Int64: WorkerEnd] = [:]
         var lastStatusLine = ""
         var lastWatchdogPing = 0.0
         var watchdogInterval: Double?
@@ -63,6 +66,16 @@ public final class Daemon: Sendable {
         var stopReason: StopReason?
         var progress: ProgressReader
         var lastProgressStored = 0.0
+    }
+
+    /// How a worker ended, as the queue is to record it.
+    struct WorkerEnd: Sendable {
+        var job: JobRecord
+        var decision: WorkerEndDecision
+        var termination: ProcessTermination
+        var progress: ProgressEvent?
+        /// Failed attempts to record it.
+        var failures = 0
     }
 
     /// Opens the queue and prepares the state directory; does not listen yet.
@@ -171,6 +184,13 @@ public final class Daemon: Sendable {
             jobChanges.wait(after: seen, timeout: 0.1)
         }
         stopAllWorkers()
+        recordUnrecordedEnds()
+        let unrecorded = runtime.withLock { $0.unrecordedEnds.count }
+        if unrecorded > 0 {
+            // The jobs stay `running` in the queue; the next start finds their workers gone, records
+            // a job whose worker left a succeeded outcome as succeeded and requeues the others.
+            log.error("job ends not recorded at exit", ["GLARE_UNRECORDED": String(unrecorded)])
+        }
 
         // glared exits without closing the database, so the log is folded into the file here.
         do {
