@@ -73,6 +73,9 @@ public enum ConfigurationParser {
             configuration.maxRunningPerUser = try optional(value) { try integer(key, $0, minimum: 1) }
         case "max_running_per_user_per_group":
             configuration.maxRunningPerUserPerGroup = try optional(value) { try integer(key, $0, minimum: 1) }
+        case "max_connections": configuration.maxConnections = try integer(key, value, minimum: 1)
+        case "max_connections_per_user": configuration.maxConnectionsPerUser = try integer(key, value, minimum: 1)
+        case "idle_seconds": configuration.idleSeconds = try number(key, value, minimum: 1, maximum: 86_400)
         case "launcher":
             guard let method = DaemonConfiguration.WorkerLaunchMethod(rawValue: value) else {
                 throw ValueProblem(detail: "launcher must be zygote or spawn")

@@ -13,9 +13,6 @@ final class ConnectionSession {
 
     /// Seconds a new connection has to send its hello.
     static let helloTimeout = 30.0
-    /// Seconds a connection may stay silent between requests before it is closed (a stream, such
-    /// as a followed log or a wait, is not silence).
-    static let idleTimeout = 600.0
 
     init(daemon: Daemon, connection: SocketConnection) {
         self.daemon = daemon
@@ -52,7 +49,11 @@ final class ConnectionSession {
 
     private func serve() throws {
         let credentials = try connection.peerCredentials()
-        if let refusal = daemon.connectionLimiter.admit(uid: credentials.uid) {
+        let configuration = daemon.configuration
+        if let refusal = daemon.connectionLimiter.admit(
+            uid: credentials.uid, totalLimit: configuration.maxConnections,
+            perUserLimit: configuration.maxConnectionsPerUser)
+        {
             daemon.log.warning(
                 "connection refused: too many connections",
                 ["GLARE_UID": String(credentials.uid), "GLARE_OPERATION": "connect"])
@@ -65,7 +66,6 @@ final class ConnectionSession {
         guard let helloPayload = try nextFrame() else { return }
         _ = try Hello.read(from: helloPayload)
 
-        let configuration = daemon.configuration
         if daemon.daemonUid != 0 && credentials.uid != daemon.daemonUid {
             daemon.log.warning(
                 "connection refused: this glared serves only its own user",
@@ -81,7 +81,7 @@ final class ConnectionSession {
         try connection.write(try encoder.encode(Hello(software: Daemon.softwareVersion)))
 
         let handler = RequestHandler(daemon: daemon, caller: caller, session: self)
-        while let payload = try nextFrame(idleTimeout: ConnectionSession.idleTimeout) {
+        while let payload = try nextFrame(idleTimeout: configuration.idleSeconds) {
             let request: Request
             switch Result(catching: { () throws(ProtocolError) -> Request in
                 try FrameDecoder.decode(Request.self, from: payload)

@@ -34,6 +34,13 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxRunningPerUserPerGroup: Int?
     /// The least severe journal entries written.
     public var logLevel: JournalLog.Priority = .info
+    /// Connections served at once, for all users together (`max_connections`).
+    public var maxConnections = 1024
+    /// Connections served at once for one user other than root (`max_connections_per_user`).
+    public var maxConnectionsPerUser = 64
+    /// Seconds a connection may stay silent between requests before it is closed (`idle_seconds`);
+    /// a stream, such as a followed log or a wait, is not silence.
+    public var idleSeconds: Double = 600
     /// How workers start (`launcher = zygote | spawn`); read at start-up only.
     public var launcher: WorkerLaunchMethod = .zygote
 

@@ -25,6 +25,9 @@ struct ConfigurationParserTests {
             max_queued_per_user = 50
             max_running_per_user = 2
             max_running_per_user_per_group = none
+            max_connections = 300
+            max_connections_per_user = 16
+            idle_seconds = 90
             log_level = notice
             """
         let configuration = try ConfigurationParser.parse(text, path: "glared.conf")
@@ -42,6 +45,9 @@ struct ConfigurationParserTests {
         #expect(configuration.maxQueuedPerUser == 50)
         #expect(configuration.maxRunningPerUser == 2)
         #expect(configuration.maxRunningPerUserPerGroup == nil)
+        #expect(configuration.maxConnections == 300)
+        #expect(configuration.maxConnectionsPerUser == 16)
+        #expect(configuration.idleSeconds == 90)
         #expect(configuration.logLevel == .notice)
 
         let limits = configuration.schedulingLimits
@@ -68,6 +74,9 @@ struct ConfigurationParserTests {
         ("max_restarts = 1\nmax_restarts = 2", 2, "set twice"),
         ("openblas_threads = 0", 1, "at least 1"),
         ("log_level = loud", 1, "log_level"),
+        ("max_connections = 0", 1, "at least 1"),
+        ("max_connections_per_user = many", 1, "whole number"),
+        ("idle_seconds = 0.5", 1, "at least 1"),
         (" = 3", 1, "missing key"),
     ])
     func parse_badLine_namesFileAndLine(text: String, line: Int, fragment: String) {

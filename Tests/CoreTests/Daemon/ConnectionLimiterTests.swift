@@ -6,23 +6,32 @@ import Testing
 struct ConnectionLimiterTests {
     @Test func oneUser_isHeldToTheLimit_andGetsRoomBackWhenAConnectionEnds() {
         let limiter = ConnectionLimiter()
-        for _ in 0..<ConnectionLimiter.perUserLimit { #expect(limiter.admit(uid: 1000) == nil) }
+        func admit(_ uid: UInt32) -> String? { limiter.admit(uid: uid, totalLimit: 100, perUserLimit: 5) }
+        for _ in 0..<5 { #expect(admit(1000) == nil) }
 
-        let refusal = limiter.admit(uid: 1000)
+        let refusal = admit(1000)
 
-        #expect(refusal?.contains("uid 1000 has \(ConnectionLimiter.perUserLimit) connections") == true)
-        #expect(limiter.admit(uid: 1001) == nil, "another user is not affected")
+        #expect(refusal?.contains("uid 1000 has 5 connections") == true)
+        #expect(admit(1001) == nil, "another user is not affected")
         limiter.release(uid: 1000)
-        #expect(limiter.admit(uid: 1000) == nil)
+        #expect(admit(1000) == nil)
     }
 
     @Test func root_isHeldToTheTotalOnly_whichHoldsForEveryone() {
         let limiter = ConnectionLimiter()
-        for _ in 0..<ConnectionLimiter.totalLimit { #expect(limiter.admit(uid: 0) == nil) }
+        func admit(_ uid: UInt32) -> String? { limiter.admit(uid: uid, totalLimit: 8, perUserLimit: 2) }
+        for _ in 0..<8 { #expect(admit(0) == nil) }
 
-        #expect(limiter.admit(uid: 0)?.contains("\(ConnectionLimiter.totalLimit) connections at most") == true)
-        #expect(limiter.admit(uid: 1000) != nil)
+        #expect(admit(0)?.contains("8 connections at most") == true)
+        #expect(admit(1000) != nil)
         limiter.release(uid: 0)
-        #expect(limiter.admit(uid: 1000) == nil)
+        #expect(admit(1000) == nil)
+    }
+
+    @Test func limits_takeTheValuesOfEachAdmission_soAReloadAppliesToTheNextConnection() {
+        let limiter = ConnectionLimiter()
+        for _ in 0..<3 { #expect(limiter.admit(uid: 1000, totalLimit: 100, perUserLimit: 3) == nil) }
+        #expect(limiter.admit(uid: 1000, totalLimit: 100, perUserLimit: 3) != nil)
+        #expect(limiter.admit(uid: 1000, totalLimit: 100, perUserLimit: 4) == nil)
     }
 }

@@ -149,6 +149,35 @@ struct DaemonRobustnessTests {
         #expect(daemon.configuration.parallelism["train"] == 3)
     }
 
+    @Test func connectionLimits_comeFromTheConfiguration_andSilentConnectionsCloseAfterIdleSeconds() throws {
+        var configuration = DaemonHarness.quickConfiguration()
+        configuration.maxConnections = 2
+        configuration.idleSeconds = 1
+        let harness = try DaemonHarness(configuration: configuration)
+        defer { harness.tearDown() }
+
+        let first = try DaemonConnection.open(socketPath: harness.socketPath)
+        let second = try DaemonConnection.open(socketPath: harness.socketPath)
+        defer { [first, second].forEach { $0.close() } }
+        do {
+            _ = try DaemonConnection.open(socketPath: harness.socketPath)
+            Issue.record("a third connection was served with max_connections = 2")
+        } catch {
+            guard case .errorReply(let reply) = error else { throw error }
+            #expect(reply.code == .busy)
+            #expect(reply.message.contains("2 connections at most"), "\(reply.message)")
+        }
+
+        // Both stay silent past idle_seconds: the daemon closes them and has room again.
+        let admitted = harness.eventually(timeout: 5) {
+            guard let connection = try? DaemonConnection.open(socketPath: harness.socketPath) else { return false }
+            defer { connection.close() }
+            return (try? connection.status()) != nil
+        }
+        #expect(admitted, "the silent connections were not closed after idle_seconds")
+        #expect(throws: ClientError.self) { try first.status() }
+    }
+
     @Test func list_largerThanOneFrame_comesInPagesThatTheClientReadsWhole() throws {
         var configuration = DaemonHarness.quickConfiguration()
         configuration.defaultParallelism = 0
