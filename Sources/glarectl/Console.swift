@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import GlareClient
 import Glibc
 
 /// Writes to standard output and standard error without buffering surprises.

@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import GlareClient
+import GlareProtocol
 
 /// `result` (list, download or print a job's result files) and `models`.
 extension Glarectl {

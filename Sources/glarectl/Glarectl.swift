@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import GlareClient
 
 /// The glarectl program: parses the command line, runs one command against glared, reports.
 ///

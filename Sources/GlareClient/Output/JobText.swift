@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// Jobs as glarectl prints them for people: the `list` table and the `show` page.
 public enum JobText {

@@ -1,3 +1,5 @@
+import GlareProtocol
+
 /// The exit statuses of `glarectl`, one per kind of outcome, so scripts can act on them.
 ///
 /// Documented in `glarectl --help` and docs/glarectl.md; changing a value breaks users' scripts.

@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// Values as the JSON glarectl prints with `--json`: the wire format, pretty-printed.
 public enum JSONText {

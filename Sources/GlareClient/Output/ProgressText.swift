@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// A progress event in one short line: what `list` shows and what `--follow` keeps rewriting.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// Follows a job's log to its end, reconnecting when the daemon restarts in the middle.
 ///

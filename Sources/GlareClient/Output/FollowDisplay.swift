@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// What `--follow` shows: the job's log on standard output and its progress on standard error.
 ///

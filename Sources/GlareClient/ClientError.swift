@@ -1,3 +1,5 @@
+import GlareProtocol
+
 /// Why a call to the daemon did not give the answer asked for.
 ///
 /// Each case maps onto one of `glarectl`'s exit statuses (`ExitStatus`), so a script can tell an

@@ -2,7 +2,7 @@ import CGlareSystem
 import Glibc
 import Testing
 
-@testable import Core
+@testable import GlareClient
 
 @Suite("Terminal size")
 struct TerminalSizeTests {
@@ -15,7 +15,7 @@ struct TerminalSizeTests {
             close(ends[1])
         }
 
-        #expect(throws: SystemCallError("ioctl TIOCGWINSZ", code: ENOTTY)) {
+        #expect(throws: ClientError.system(operation: "ioctl TIOCGWINSZ", errno: ENOTTY)) {
             try TerminalSize.columns(of: ends[1])
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// A job to submit, built from a `train`, `evaluate`, `infer` or `extract` command line.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// A blocking connection to glared: the hello exchange, then one request at a time.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import GlareProtocol
 
 /// The two streaming requests: a job's log and a result file, handed over chunk by chunk.
 extension DaemonConnection {
