@@ -1,4 +1,3 @@
-import Foundation
 import GlareProtocol
 
 /// One typed method per request; each checks that the reply is the kind the request expects.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareProtocol
 
 /// The two streaming requests: a job's log and a result file, handed over chunk by chunk.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareProtocol
 
 /// A blocking connection to glared: the hello exchange, then one request at a time.

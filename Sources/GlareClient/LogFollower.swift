@@ -1,4 +1,3 @@
-import Foundation
 import GlareProtocol
 
 /// Follows a job's log to its end, reconnecting when the daemon restarts in the middle.
@@ -50,8 +49,7 @@ public struct LogFollower {
                 if state.isFinal { return state }
                 // A stream that ends on a waiting state was cut by a daemon stopping: follow on,
                 // after a pause so a daemon that keeps ending streams early is not hammered.
-                let (seconds, attoseconds) = reconnector.retryInterval.components
-                Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+                reconnector.pauseBeforeRetry()
             } catch  where Reconnector.isLostConnection(error) {
                 // Reconnected below.
             }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Opens connections to the daemon and, after a lost connection, retries while it restarts.
 ///
@@ -64,8 +64,15 @@ public struct Reconnector {
                 }
                 guard retryable, ContinuousClock.now + retryInterval < deadline else { throw error }
             }
-            let (seconds, attoseconds) = retryInterval.components
-            Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+            pauseBeforeRetry()
         }
+    }
+
+    /// Blocks the calling thread for `retryInterval`, sleeping on after a signal interrupts it.
+    public func pauseBeforeRetry() {
+        let (seconds, attoseconds) = retryInterval.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Finds the daemon's socket: `--socket`, then `GLARE_SOCKET`, then the user's runtime
 /// directory when a socket is there, then the system service's path.

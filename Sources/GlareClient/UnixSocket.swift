@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// A connected Unix stream socket, owned by this value and closed when it is released.
@@ -61,24 +61,14 @@ public final class UnixSocket {
 
     /// Writes all of `data`, retrying after interruptions and short writes.
     public func writeAll(_ data: Data) throws(ClientError) {
-        var failure: ClientError?
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var written = 0
-            while written < buffer.count {
-                let count = send(
-                    fileDescriptor, buffer.baseAddress! + written, buffer.count - written, Int32(MSG_NOSIGNAL))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure =
-                        errno == EPIPE || errno == ECONNRESET
-                        ? .connectionClosed(whileWaitingFor: "a request to be sent")
-                        : .system(operation: "send", errno: errno)
-                    return
-                }
-                written += count
-            }
+        let failure = data.withUnsafeBytes { bytes in
+            DescriptorWriter.writeAll(bytes) { send(fileDescriptor, $0, $1, Int32(MSG_NOSIGNAL)) }
         }
-        if let failure { throw failure }
+        switch failure {
+        case nil: return
+        case EPIPE, ECONNRESET: throw .connectionClosed(whileWaitingFor: "a request to be sent")
+        case let failure?: throw .system(operation: "send", errno: failure)
+        }
     }
 
     /// Reads what is available, up to `maximumBytes`, waiting at most `timeout` (forever when nil).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads frames out of a byte stream that arrives in pieces of any size.
 ///
@@ -91,7 +91,7 @@ public struct FrameDecoder: Sendable {
             return try WireProtocol.makeDecoder().decode(type, from: payload)
         } catch {
             // Only the failure path pays for a second parse, to classify the error.
-            let isJSONObject = (try? JSONSerialization.jsonObject(with: payload)) is [String: Any]
+            let isJSONObject = (try? WireProtocol.makeDecoder().decode(AnyJSONObject.self, from: payload)) != nil
             guard isJSONObject else {
                 throw .malformedJSON(detail: "\(payload.count) bytes that do not parse as a JSON object")
             }
@@ -128,5 +128,25 @@ public struct FrameDecoder: Sendable {
         @unknown default:
             return "\(decodingError)"
         }
+    }
+}
+
+/// A JSON object with any members, none of them read: decodes when a payload is an object at all.
+///
+/// The decoder parses the whole payload before it hands out the top-level container, so JSON that
+/// is malformed anywhere fails here too, as does a top level that is an array, a string or a number.
+private struct AnyJSONObject: Decodable {
+    /// Accepts every member's name.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+
+        init(stringValue: String) { self.stringValue = stringValue }
+
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        _ = try decoder.container(keyedBy: AnyKey.self)
     }
 }

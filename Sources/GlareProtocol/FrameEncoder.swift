@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns messages into frames: a 4-byte big-endian length, then the JSON payload.
 public struct FrameEncoder: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The first frame each way: `{"hello": "glare", "version": 1}`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One file in a job's `results/` directory, as the `files` reply lists it.
 public struct ResultFile: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Constants of glare's client-daemon protocol and the JSON settings both ends share.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareClient
 
 /// The commands about existing jobs: list, show, logs, cancel, wait, retry, remove.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareClient
 
 /// The glarectl program: parses the command line, runs one command against glared, reports.

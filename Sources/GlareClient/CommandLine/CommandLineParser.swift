@@ -1,5 +1,3 @@
-import Foundation
-
 /// A small parser for `program [global options] command [options] [arguments]`.
 ///
 /// Options are `--name`, `--name value`, `--name=value` or `-x [value]`; `--` ends the options;
@@ -90,7 +88,7 @@ public struct CommandLineParser: Sendable {
         ]
         let width = (commands.map(\.name.count).max() ?? 0) + 2
         for command in commands {
-            lines.append("  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.summary)
+            lines.append("  " + TextTable.padded(command.name, toWidth: width) + command.summary)
         }
         lines += ["", "global options:"] + optionLines(globalOptions + [helpOption])
         lines += ["", "run '\(programName) COMMAND --help' for a command's options."]
@@ -116,7 +114,7 @@ public struct CommandLineParser: Sendable {
 
     private func optionLines(_ options: [OptionDefinition]) -> [String] {
         let width = (options.map(\.synopsis.count).max() ?? 0) + 2
-        return options.map { "  " + $0.synopsis.padding(toLength: width, withPad: " ", startingAt: 0) + $0.help }
+        return options.map { "  " + TextTable.padded($0.synopsis, toWidth: width) + $0.help }
     }
 
     /// Reads the option at `index` (and its value), advancing `index` past what it used.

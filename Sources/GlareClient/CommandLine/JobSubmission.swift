@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareProtocol
 
 /// A job to submit, built from a `train`, `evaluate`, `infer` or `extract` command line.
@@ -22,22 +22,30 @@ public struct JobSubmission: Sendable, Equatable {
 
     /// Builds the submission a parsed command line asks for.
     ///
-    /// - Parameter workingDirectory: the directory relative paths are taken from.
-    public init(_ arguments: ParsedArguments, workingDirectory: String) throws(UsageError) {
+    /// - Parameters:
+    ///   - workingDirectory: the directory relative paths are taken from.
+    ///   - environment: where a path's leading `~` finds `HOME`.
+    public init(
+        _ arguments: ParsedArguments, workingDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(UsageError) {
         guard let kind = JobKind(rawValue: arguments.command) else {
             throw .invalid("'\(arguments.command)' does not submit a job")
         }
         var spec = JobSpec(kind: kind)
+        let absolute = { (path: String) in
+            JobSubmission.absolutePath(path, in: workingDirectory, environment: environment)
+        }
 
         switch kind {
         case .train, .extract:
-            spec.dataset = try JobSubmission.dataset(arguments, workingDirectory: workingDirectory)
+            spec.dataset = try JobSubmission.dataset(arguments, absolute: absolute)
         case .evaluate:
-            spec.model = try JobSubmission.model(arguments, workingDirectory: workingDirectory)
-            spec.dataset = try JobSubmission.dataset(arguments, workingDirectory: workingDirectory)
+            spec.model = try JobSubmission.model(arguments, absolute: absolute)
+            spec.dataset = try JobSubmission.dataset(arguments, absolute: absolute)
         case .infer:
-            spec.model = try JobSubmission.model(arguments, workingDirectory: workingDirectory)
-            spec.inputs = arguments.positionals.map { JobSubmission.absolutePath($0, in: workingDirectory) }
+            spec.model = try JobSubmission.model(arguments, absolute: absolute)
+            spec.inputs = arguments.positionals.map(absolute)
         }
 
         if kind == .train {
@@ -53,17 +61,21 @@ public struct JobSubmission: Sendable, Equatable {
             after: try arguments.jobIds("after"))
     }
 
-    /// `path` as an absolute, standardised path, taken from `workingDirectory` when relative.
-    public static func absolutePath(_ path: String, in workingDirectory: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
+    /// `path` as an absolute, standardised path: a leading `~` expanded (see `TildeExpansion`), then
+    /// taken from `workingDirectory` when relative.
+    public static func absolutePath(
+        _ path: String, in workingDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        let expanded = TildeExpansion.expand(path, environment: environment)
         let url =
             expanded.hasPrefix("/")
             ? URL(fileURLWithPath: expanded) : URL(fileURLWithPath: workingDirectory).appendingPathComponent(expanded)
         return url.standardizedFileURL.path
     }
 
-    /// The `--dataset` spec, checked for syntax, with a relative location made absolute.
-    static func dataset(_ arguments: ParsedArguments, workingDirectory: String) throws(UsageError) -> String {
+    /// The `--dataset` spec, checked for syntax, with a relative location made absolute by `absolute`.
+    static func dataset(_ arguments: ParsedArguments, absolute: (String) -> String) throws(UsageError) -> String {
         guard let text = arguments.value("dataset") else {
             throw .missingArgument("--dataset SPEC", command: arguments.command)
         }
@@ -75,21 +87,21 @@ public struct JobSubmission: Sendable, Equatable {
         }
         // A builtin dataset's location is a name, not a path.
         guard dataset.kind != .builtin else { return text }
-        dataset.location = absolutePath(dataset.location, in: workingDirectory)
+        dataset.location = absolute(dataset.location)
         return dataset.description
     }
 
     /// The `--model` reference: a name or a job id as given, a path (it has a `/`, ends in
-    /// `.glare` or names an existing file) made absolute.
-    static func model(_ arguments: ParsedArguments, workingDirectory: String) throws(UsageError) -> String {
+    /// `.glare` or names an existing file) made absolute by `absolute`.
+    static func model(_ arguments: ParsedArguments, absolute: (String) -> String) throws(UsageError) -> String {
         guard let text = arguments.value("model"), !text.isEmpty else {
             throw .missingArgument("--model MODEL", command: arguments.command)
         }
         if Int64(text) != nil { return text }
         let looksLikePath =
             text.contains("/") || text.hasSuffix(".glare")
-            || FileManager.default.fileExists(atPath: absolutePath(text, in: workingDirectory))
-        return looksLikePath ? absolutePath(text, in: workingDirectory) : text
+            || FileManager.default.fileExists(atPath: absolute(text))
+        return looksLikePath ? absolute(text) : text
     }
 
     /// `--option key=value` pairs as a dictionary; a repeated key keeps its last value.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareProtocol
 
 /// What `--follow` shows: the job's log on standard output and its progress on standard error.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareProtocol
 
 /// Values as the JSON glarectl prints with `--json`: the wire format, pretty-printed.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GlareProtocol
 
 /// Jobs as glarectl prints them for people: the `list` table and the `show` page.
@@ -41,7 +41,7 @@ public enum JobText {
         }
 
         let width = (fields.map(\.0.count).max() ?? 0) + 1
-        return fields.map { ($0.0 + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + $0.1 + "\n" }
+        return fields.map { TextTable.padded($0.0 + ":", toWidth: width + 1) + $0.1 + "\n" }
             .joined()
     }
 

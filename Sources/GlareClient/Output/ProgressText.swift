@@ -1,4 +1,3 @@
-import Foundation
 import GlareProtocol
 
 /// A progress event in one short line: what `list` shows and what `--follow` keeps rewriting.
@@ -36,12 +35,12 @@ public enum ProgressText {
     /// Three significant decimals; `nan` and `inf` as words.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-        return String(format: "%.3f", value)
+        return PrintfFormatting.format("%.3f", value)
     }
 
     /// A fraction as a percentage with one decimal.
     static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return number(fraction) }
-        return String(format: "%.1f%%", fraction * 100)
+        return PrintfFormatting.format("%.1f%%", fraction * 100)
     }
 }

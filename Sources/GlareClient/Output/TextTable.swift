@@ -26,11 +26,16 @@ public struct TextTable: Sendable, Equatable {
             var line = ""
             for (column, cell) in row.enumerated() {
                 let isLast = column == row.count - 1
-                line += isLast ? cell : cell + String(repeating: " ", count: widths[column] - cell.count + 2)
+                line += isLast ? cell : TextTable.padded(cell, toWidth: widths[column] + 2)
             }
             while line.last == " " { line.removeLast() }
             text += line + "\n"
         }
         return text
+    }
+
+    /// `text` followed by spaces up to `width` characters; longer text is left as it is.
+    public static func padded(_ text: String, toWidth width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
     }
 }
