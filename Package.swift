@@ -73,7 +73,12 @@ let package = Package(
         .executableTarget(
             name: "glarectl",
             dependencies: ["GlareClient"],
-            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
+            linkerSettings: [
+                .unsafeFlags(["-static-executable"], .when(configuration: .release)),
+                .linkedLibrary("_FoundationCShims", .when(configuration: .release)),
+                .linkedLibrary("_FoundationCollections", .when(configuration: .release)),
+                .linkedLibrary("swiftSynchronization", .when(configuration: .release)),
+            ]
         ),
         .executableTarget(name: "glare-worker", dependencies: ["Core"]),
         .executableTarget(name: "glare-bench", dependencies: ["Core", "GlareClient"]),
