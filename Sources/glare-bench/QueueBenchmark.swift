@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GlareClient
 import Glibc
 
 /// `glare-bench queue`: trivial-job throughput and submit latency of glared next to task-spooler's.

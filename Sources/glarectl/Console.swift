@@ -1,5 +1,5 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
 import Glibc
 
 /// Writes to standard output and standard error without buffering surprises.
@@ -30,21 +30,9 @@ enum Console {
     static func message(_ text: String) { error("glarectl: \(text)\n") }
 
     private static func write(_ bytes: [UInt8], to descriptor: Int32) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written)
-            }
-            if count >= 0 {
-                written += count
-            } else if errno == EINTR {
-                continue
-            } else if errno == EPIPE {
-                exit(ExitStatus.success.rawValue)
-            } else {
-                // Nowhere left to report the failure: the stream for reports is the one failing.
-                exit(ExitStatus.daemonError.rawValue)
-            }
-        }
+        let failure = bytes.withUnsafeBytes { DescriptorWriter.writeAll($0) { Glibc.write(descriptor, $0, $1) } }
+        guard let failure else { return }
+        // Nowhere left to report a failure: the stream for reports is the one failing.
+        exit(failure == EPIPE ? ExitStatus.success.rawValue : ExitStatus.daemonError.rawValue)
     }
 }

@@ -1,5 +1,6 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
+import GlareProtocol
 
 /// The commands about the daemon itself: status, drain, resume, shutdown, set-parallelism.
 extension Glarectl {

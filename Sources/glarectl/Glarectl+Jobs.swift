@@ -1,5 +1,5 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
 
 /// The commands about existing jobs: list, show, logs, cancel, wait, retry, remove.
 extension Glarectl {

@@ -1,5 +1,6 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
+import GlareProtocol
 
 /// `result` (list, download or print a job's result files) and `models`.
 extension Glarectl {
@@ -42,7 +43,7 @@ extension Glarectl {
         var table = TextTable(header: ["NAME", "JOB", "ACCURACY", "CREATED", "PATH"])
         table.rows = models.map {
             [
-                $0.name, String($0.jobId), $0.accuracy.map { String(format: "%.1f%%", $0 * 100) } ?? "",
+                $0.name, String($0.jobId), $0.accuracy.map { PrintfFormatting.format("%.1f%%", $0 * 100) } ?? "",
                 TimeFormatting.timestamp($0.createdAt), $0.path,
             ]
         }
@@ -78,19 +79,9 @@ extension Glarectl {
         let partial = destination.appendingPathExtension("part")
         try FileManager.default.createDirectory(
             at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partial.path])
-        }
-        let handle = try FileHandle(forWritingTo: partial)
-        defer { try? handle.close() }
-
-        var writeFailure: Error?
-        try connection.fetchFile(id: id, name: file.name) { data throws(ClientError) in
-            guard writeFailure == nil else { return }
-            do { try handle.write(contentsOf: data) } catch { writeFailure = error }
-        }
-        if let writeFailure { throw writeFailure }
-        try handle.close()
+        let output = try OutputFile(creatingAt: partial.path)
+        try connection.fetchFile(id: id, name: file.name) { data throws(ClientError) in try output.write(data) }
+        try output.close()
         if FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.removeItem(at: destination)
         }

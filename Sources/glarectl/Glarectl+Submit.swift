@@ -1,5 +1,6 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
+import GlareProtocol
 
 /// `train`, `evaluate`, `infer` and `extract`: submit a job, print it, maybe follow it.
 extension Glarectl {

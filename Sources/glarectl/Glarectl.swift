@@ -1,5 +1,5 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
 
 /// The glarectl program: parses the command line, runs one command against glared, reports.
 ///

@@ -1,5 +1,6 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
+import GlareProtocol
 
 /// Asks the daemon for a job's last progress event at most once an interval, on its own connection.
 ///

@@ -1,5 +1,5 @@
-import Core
-import Foundation
+import FoundationEssentials
+import GlareClient
 import Glibc
 
 // A closed pipe must surface as EPIPE from write(2), handled in Console, not kill the process.

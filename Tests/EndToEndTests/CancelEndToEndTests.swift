@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GlareClient
 import Glibc
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GlareClient
 
 @Suite("Client output")
 struct ClientOutputTests {
@@ -25,7 +26,22 @@ struct ClientOutputTests {
         #expect(TimeFormatting.shortDuration(2 * 86_400 + 4 * 3600) == "2d04h")
         #expect(TimeFormatting.clock(3723) == "1:02:03")
         #expect(TimeFormatting.clock(.infinity) == "?")
-        #expect(TimeFormatting.timestamp(0, timeZone: TimeZone(identifier: "UTC")!) == "1970-01-01T00:00:00Z")
+        #expect(TimeFormatting.timestamp(0, utcOffset: 0) == "1970-01-01T00:00:00Z")
+    }
+
+    @Test func timestamps_carryTheirZonesOffset_andDropFractionsOfASecond() {
+        #expect(TimeFormatting.timestamp(1_796_411_121.9, utcOffset: 0) == "2026-12-04T19:05:21Z")
+        #expect(TimeFormatting.timestamp(1_796_411_121, utcOffset: 5 * 3600 + 1800) == "2026-12-05T00:35:21+05:30")
+        #expect(TimeFormatting.timestamp(0, utcOffset: -3 * 3600) == "1969-12-31T21:00:00-03:00")
+    }
+
+    @Test func printfFormatting_roundsAndSpellsAsPrintfDoes() {
+        #expect(PrintfFormatting.format("%.3f", 0.51234) == "0.512")
+        #expect(PrintfFormatting.format("%.1f%%", 81.25) == "81.2%")
+        #expect(PrintfFormatting.format("%.1f%%", Double.nan) == "nan%")
+        #expect(PrintfFormatting.format("%ldd%02ldh", 12, 4) == "12d04h")
+        let long = PrintfFormatting.format("%.2f", 1e100)
+        #expect(long.count == 104 && long.hasPrefix("1000000000000000015902891109759918046"))
     }
 
     @Test func table_alignsColumnsAndTrimsTrailingSpace() {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import GlareClient
 
 @Suite("CommandLineParser")
 struct CommandLineParserTests {

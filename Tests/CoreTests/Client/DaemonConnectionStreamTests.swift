@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GlareClient
 
 @Suite("DaemonConnection streams")
 struct DaemonConnectionStreamTests {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 
 @testable import Core
+@testable import GlareClient
 
 /// The daemon's end of a connection in tests: reads frames and answers as a script says.
 final class FakeDaemonPeer {

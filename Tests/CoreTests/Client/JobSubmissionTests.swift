@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GlareClient
 
 @Suite("JobSubmission")
 struct JobSubmissionTests {
@@ -45,6 +46,19 @@ struct JobSubmissionTests {
         let job = try submission(["evaluate", "--model", "runs/model.glare", "--dataset", "landmarks:faces.csv"])
         #expect(job.spec.model == "/home/ada/work/runs/model.glare")
         #expect(job.spec.dataset == "landmarks:/home/ada/work/faces.csv")
+    }
+
+    @Test func paths_expandALeadingTilde_thatTheShellLeftInside() throws {
+        let home = ["HOME": "/home/ada"]
+        let parsed = try GlarectlCommandLine.parser.parse(["train", "--dataset", "folder:~/faces?min_size=40"])
+        guard case .run(let arguments) = parsed else { throw UsageError.invalid("help instead of a command") }
+        let job = try JobSubmission(arguments, workingDirectory: "/srv", environment: home)
+        #expect(job.spec.dataset == "folder:/home/ada/faces?min_size=40")
+
+        #expect(JobSubmission.absolutePath("~", in: "/srv", environment: home) == "/home/ada")
+        #expect(JobSubmission.absolutePath("a/~/b", in: "/srv", environment: home) == "/srv/a/~/b")
+        #expect(TildeExpansion.expand("~root/models", environment: [:]) == "/root/models")
+        #expect(TildeExpansion.expand("~no-such-user-here/x", environment: home) == "~no-such-user-here/x")
     }
 
     @Test func submission_rejectsMissingAndMalformedParts() {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 
 @testable import Core
+@testable import GlareClient
 
 /// A Unix socket listening on a fresh path under the temporary directory, removed on release.
 final class TemporaryListeningSocket: @unchecked Sendable {

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 
 @testable import Core
+@testable import GlareClient
 
 /// The daemon under bad input and load: random frames, many concurrent clients, retention, reload.
 @Suite("Daemon robustness")

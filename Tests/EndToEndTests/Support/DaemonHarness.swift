@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GlareClient
 import Glibc
 
 /// A real glared on a temporary state directory and socket, and the real glarectl to drive it.

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GlareClient
 import Glibc
 
 /// A stand-in for glared on a real socket path, answering each request as a handler says.
