@@ -15,6 +15,9 @@ public struct ModelBenchmark {
         public var spreadPercent: Double
         /// Samples a second times the peer's analytic FLOPs a sample.
         public var gigaflopsPerSecond: Double
+        /// Samples a second of the process's CPU time (median repetition): on 1 thread, the figure
+        /// a machine to itself would give, less sensitive than `samplesPerSecond` to other processes.
+        public var samplesPerProcessorSecond: Double
     }
 
     /// The figures of one batch size on one thread count.
@@ -125,7 +128,7 @@ public struct ModelBenchmark {
         guard enabled else {
             return Measurement(
                 samplesPerSecond: 0, millisecondsPerBatch: 0, batchesPerRepetition: 0, spreadPercent: 0,
-                gigaflopsPerSecond: 0)
+                gigaflopsPerSecond: 0, samplesPerProcessorSecond: 0)
         }
         for index in 0..<warmupBatches { try step(index) }
         let probeStart = DispatchTime.now().uptimeNanoseconds
@@ -133,17 +136,30 @@ public struct ModelBenchmark {
         let perStep = Double(DispatchTime.now().uptimeNanoseconds - probeStart) / 2e9
         let batchesPerRepetition = max(3, Int((repetitionSeconds / max(perStep, 1e-9)).rounded(.up)))
         var times: [Double] = []
+        var processorTimes: [Double] = []
         for _ in 0..<repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
+            let processorStart = Self.processorSeconds()
             for index in 0..<batchesPerRepetition { try step(index) }
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            processorTimes.append(Self.processorSeconds() - processorStart)
         }
         times.sort()
+        processorTimes.sort()
         let median = times[times.count / 2]
-        let samplesPerSecond = Double(batchesPerRepetition * batchSize) / median
+        let samples = Double(batchesPerRepetition * batchSize)
+        let samplesPerSecond = samples / median
         return Measurement(
             samplesPerSecond: samplesPerSecond, millisecondsPerBatch: 1e3 * median / Double(batchesPerRepetition),
             batchesPerRepetition: batchesPerRepetition, spreadPercent: 100 * (times.last! - times[0]) / median,
-            gigaflopsPerSecond: samplesPerSecond * flopsPerSample / 1e9)
+            gigaflopsPerSecond: samplesPerSecond * flopsPerSample / 1e9,
+            samplesPerProcessorSecond: samples / max(processorTimes[processorTimes.count / 2], 1e-9))
+    }
+
+    /// The CPU time of the whole process (every thread), in seconds.
+    private static func processorSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -85,10 +85,12 @@ public struct ModelBenchmarkCommand {
                 emit(
                     String(
                         format: "glare   batch %5d  train %9.1f samples/s (%6.2f GFLOP/s, %4.1f%% spread)"
-                            + "  infer %10.1f samples/s (%6.2f GFLOP/s, %4.1f%% spread)",
+                            + "  infer %10.1f samples/s (%6.2f GFLOP/s, %4.1f%% spread)"
+                            + "  per CPU-second: train %9.1f, infer %10.1f",
                         result.batchSize, result.training.samplesPerSecond, result.training.gigaflopsPerSecond,
                         result.training.spreadPercent, result.inference.samplesPerSecond,
-                        result.inference.gigaflopsPerSecond, result.inference.spreadPercent))
+                        result.inference.gigaflopsPerSecond, result.inference.spreadPercent,
+                        result.training.samplesPerProcessorSecond, result.inference.samplesPerProcessorSecond))
             }
             guard let peer else { continue }
             var peerResults: [PeerBenchmark.Result] = []

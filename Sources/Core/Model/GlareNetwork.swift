@@ -160,6 +160,25 @@ public final class GlareNetwork {
         threads = context.threads
         let blasThreads = try Self.oneBLASThread(when: threads > 1)
         defer { Self.restoreBLASThreads(blasThreads) }
+        return try logits(readout: readout.forward(levelParts(landmarks, context: &context)), context: &context)
+    }
+
+    /// The width of a sample's readout, the head's input.
+    var readoutWidth: Int { configuration.readoutWidth }
+
+    /// Writes the readouts `[batch, readoutWidth]` of `landmarks` to `target`: every level, without
+    /// the head, so that a caller can run the head on more rows at once than the levels
+    /// (`GlarePredictor`). OpenBLAS's threads are the caller's business.
+    func writeReadout(
+        _ landmarks: Tensor, context: inout LayerContext, into target: UnsafeMutablePointer<Float>
+    ) throws(BLASError) {
+        threads = context.threads
+        readout.forward(try levelParts(landmarks, context: &context), into: target)
+    }
+
+    /// The levels, pooling between them, and the readout's parts: the level-0 mean, the level-1
+    /// nodes and the last level's mean, as far as the variant goes.
+    private func levelParts(_ landmarks: Tensor, context: inout LayerContext) throws(BLASError) -> [Tensor] {
         var current = landmarks
         if let embedding { current = try embedding.forward(current, context: &context) }
         var levelOutputs: [Tensor] = []
@@ -172,7 +191,12 @@ public final class GlareNetwork {
         var parts = [try levelZeroMean.forward(levelOutputs[0], context: &context)]
         if levelOutputs.count > 1 { parts.append(levelOutputs[1]) }
         if let lastLevelMean { parts.append(try lastLevelMean.forward(levelOutputs[2], context: &context)) }
-        current = readout.forward(parts)
+        return parts
+    }
+
+    /// The head on readouts `[rows, readoutWidth]`: logits `[rows, classes]`.
+    func logits(readout: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
+        var current = readout
         for layer in head { current = try layer.forward(current, context: &context) }
         return current
     }

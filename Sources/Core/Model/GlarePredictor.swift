@@ -2,10 +2,14 @@ import Foundation
 
 /// Inference with a network: evaluation-mode forward passes over cache-sized chunks of a batch.
 ///
-/// A batch of 1024 faces has level-0 activations of 18 MB; running it 32 faces at a time keeps
-/// every intermediate tensor in the core's own cache. With more than one compute thread, whole
-/// chunks run side by side on replicas of the network (weights copied in before every batch) with
-/// OpenBLAS on one thread each, which scales far better than splitting every small product.
+/// A batch of 1024 faces has level-0 activations of 18 MB; running the levels 32 faces at a time
+/// keeps every intermediate tensor in the core's own cache. The head's first product has a wide
+/// weight (1344 x 128 in the peer's architecture) that sgemm packs on every call, so the head runs
+/// once a block of up to 4 chunks, on their readouts gathered in one tensor. Blocks depend on the
+/// batch size only, never on the thread count, so every thread count gives the same bits. With
+/// more than one compute thread, whole blocks run side by side on replicas of the network (weights
+/// copied in before every batch) with OpenBLAS on one thread each, which scales far better than
+/// splitting every small product.
 public final class GlarePredictor {
     /// The network.
     public let network: GlareNetwork
@@ -16,11 +20,12 @@ public final class GlarePredictor {
     private var workers: [Worker] = []
     private let logits = Tensor(shape: [0])
 
-    /// One thread's network, context and input chunk.
+    /// One thread's network, context, input chunk and block of readouts.
     private final class Worker {
         let network: GlareNetwork
         var context = LayerContext(training: false, threads: 1)
         let chunk = Tensor(shape: [0])
+        let readouts = Tensor(shape: [0])
 
         init(network: GlareNetwork) {
             self.network = network
@@ -39,19 +44,22 @@ public final class GlarePredictor {
     /// predictor's and stays valid until the next call.
     public func logits(for landmarks: Tensor) throws(BLASError) -> Tensor {
         let batch = landmarks.shape[0]
-        let classes = network.classCount
-        logits.resize([batch, classes])
-        let chunkCount = (batch + chunkSize - 1) / chunkSize
-        let workerCount = min(threads, max(chunkCount, 1))
+        logits.resize([batch, network.classCount])
+        let blockSize = blockSize(batch: batch)
+        let blockCount = (batch + blockSize - 1) / blockSize
+        let workerCount = min(threads, max(blockCount, 1))
         try prepareWorkers(count: workerCount)
         if workerCount > 1 { try BLAS.setThreadCount(1) }
         defer { if workerCount > 1 { try? BLAS.setThreadCount(ComputeThreads.count) } }
 
         var failure: BLASError?
         let failureLock = NSLock()
-        Parallel.run(count: chunkCount, threads: workerCount) { index, chunks in
+        Parallel.run(count: blockCount, threads: workerCount) { index, blocks in
             do throws(BLASError) {
-                try run(chunks: chunks, of: landmarks, worker: workers[index])
+                for block in blocks {
+                    let start = block * blockSize
+                    try run(rows: start..<min(start + blockSize, batch), of: landmarks, worker: workers[index])
+                }
             } catch {
                 failureLock.withLock { failure = error }
             }
@@ -59,6 +67,16 @@ public final class GlarePredictor {
         if let failure { throw failure }
         return logits
     }
+
+    /// Rows a block: up to `maximumChunksPerBlock` chunks, but at least two blocks while there are
+    /// two chunks, so that two threads share even a small batch.
+    private func blockSize(batch: Int) -> Int {
+        let chunkCount = (batch + chunkSize - 1) / chunkSize
+        return chunkSize * max(1, min(Self.maximumChunksPerBlock, chunkCount / 2))
+    }
+
+    /// Chunks whose readouts one call of the head takes at most.
+    static let maximumChunksPerBlock = 4
 
     private func prepareWorkers(count: Int) throws(BLASError) {
         if workers.isEmpty { workers.append(Worker(network: network)) }
@@ -81,18 +99,23 @@ public final class GlarePredictor {
         }
     }
 
-    private func run(chunks: Range<Int>, of landmarks: Tensor, worker: Worker) throws(BLASError) {
-        let batch = landmarks.shape[0]
-        let perSample = landmarks.count / max(batch, 1)
+    /// The levels chunk by chunk, each writing its readouts into the worker's block, then the head
+    /// on the whole block.
+    private func run(rows: Range<Int>, of landmarks: Tensor, worker: Worker) throws(BLASError) {
+        let perSample = landmarks.count / max(landmarks.shape[0], 1)
+        let width = network.readoutWidth
         let classes = network.classCount
-        for chunkIndex in chunks {
-            let start = chunkIndex * chunkSize
-            let size = min(chunkSize, batch - start)
+        worker.readouts.resize([rows.count, width])
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: chunkSize) {
+            let size = min(chunkSize, rows.upperBound - start)
             worker.chunk.resize([size] + landmarks.shape.dropFirst())
             worker.chunk.pointer.update(from: landmarks.pointer + start * perSample, count: size * perSample)
-            let chunkLogits = try worker.network.forward(worker.chunk, context: &worker.context)
-            (logits.pointer + start * classes).update(from: chunkLogits.pointer, count: size * classes)
+            try worker.network.writeReadout(
+                worker.chunk, context: &worker.context,
+                into: worker.readouts.pointer + (start - rows.lowerBound) * width)
         }
+        let blockLogits = try worker.network.logits(readout: worker.readouts, context: &worker.context)
+        (logits.pointer + rows.lowerBound * classes).update(from: blockLogits.pointer, count: rows.count * classes)
     }
 
     /// Class probabilities `[count, classes]`, sample-major, for `count` normalised faces.

@@ -141,6 +141,23 @@ struct NetworkGradientTests {
             "fused \(fused.prefix(6)) unfused \(unfused.prefix(6))")
     }
 
+    @Test func predictor_runningTheHeadOnBlocksOfSeveralChunks_givesTheNetworksEvaluationLogits() throws {
+        var generator = Core.SeededGenerator(seed: 61)
+        let network = try GlareNetwork(
+            configuration: Self.smallConfiguration(activation: .relu), classCount: 3, generator: &generator)
+        var training = LayerContext(training: true, generator: Core.SeededGenerator(seed: 62))
+        _ = try network.forward(GradientChecker.randomTensor([20, 68, 3], seed: 63), context: &training)
+
+        // 45 faces in chunks of 4: 12 chunks, blocks of 4 chunks, the last block and chunk partial.
+        let input = GradientChecker.randomTensor([45, 68, 3], seed: 64)
+        var evaluation = LayerContext(training: false, threads: 1)
+        let whole = try network.forward(input, context: &evaluation).values
+        for threads in [1, 2] {
+            let chunked = try GlarePredictor(network: network, chunkSize: 4, threads: threads).logits(for: input).values
+            expectAllClose(chunked, whole, tolerance: 1e-5, "chunked logits on \(threads) thread(s)")
+        }
+    }
+
     @Test func peerReference_hasThePeersReadoutWidthAndLayers() throws {
         let configuration = ModelConfiguration.peerReference
         #expect(configuration.readoutWidth == 64 + 9 * 128 + 128)

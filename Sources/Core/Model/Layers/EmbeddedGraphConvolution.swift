@@ -112,10 +112,8 @@ public final class EmbeddedGraphConvolution: Layer {
                     let row = sample * nodes + node
                     Self.transformRow(
                         coordinates: aggregated + row * inputs, inputs: inputs, weights: weights,
-                        shared: shared + node * features, into: target + row * features, features: features)
-                    if let activation {
-                        Self.activate(target + row * features, features: features, activation: activation)
-                    }
+                        shared: shared + node * features, into: target + row * features, features: features,
+                        activation: activation)
                 }
             }
         }
@@ -180,32 +178,21 @@ public final class EmbeddedGraphConvolution: Layer {
         }
     }
 
-    /// `row = max(row m + o, 0)` per feature.
-    @inline(__always)
-    private static func activate(
-        _ row: UnsafeMutablePointer<Float>, features: Int, activation: GraphConvolution.Activation
-    ) {
-        let zero = SIMD8<Float>(repeating: 0)
-        var feature = 0
-        while feature + Vector.width <= features {
-            let affine =
-                Vector.load(row, feature) * Vector.load(activation.multiplier, feature)
-                + Vector.load(activation.offset, feature)
-            Vector.store(affine.replacing(with: zero, where: affine .< zero), row, feature)
-            feature += Vector.width
-        }
-        while feature < features {
-            row[feature] = max(row[feature] * activation.multiplier[feature] + activation.offset[feature], 0)
-            feature += 1
-        }
-    }
-
-    /// `result = shared + sum_i coordinates[i] W_x[i]`, the terms added in order of `i`.
+    /// `result = shared + sum_i coordinates[i] W_x[i]`, the terms added in order of `i`; with
+    /// `activation` `(m, o)`, `result = max(result m + o, 0)` per feature before the row is stored.
     @inline(__always)
     private static func transformRow(
         coordinates: UnsafePointer<Float>, inputs: Int, weights: UnsafePointer<Float>, shared: UnsafePointer<Float>,
-        into result: UnsafeMutablePointer<Float>, features: Int
+        into result: UnsafeMutablePointer<Float>, features: Int, activation: GraphConvolution.Activation?
     ) {
+        @inline(__always)
+        func store(_ sum: SIMD8<Float>, _ feature: Int) {
+            guard let activation else { return Vector.store(sum, result, feature) }
+            let affine =
+                sum * Vector.load(activation.multiplier, feature) + Vector.load(activation.offset, feature)
+            Vector.store(affine.replacing(with: SIMD8<Float>(repeating: 0), where: affine .< 0), result, feature)
+        }
+
         var feature = 0
         if inputs == 3 {
             // The usual x, y, z: three weight rows, no inner loop.
@@ -214,7 +201,7 @@ public final class EmbeddedGraphConvolution: Layer {
                 let sum =
                     Vector.load(shared, feature) + x * Vector.load(weights, feature) + y
                     * Vector.load(weights, features + feature) + z * Vector.load(weights, 2 * features + feature)
-                Vector.store(sum, result, feature)
+                store(sum, feature)
                 feature += Vector.width
             }
         }
@@ -223,12 +210,15 @@ public final class EmbeddedGraphConvolution: Layer {
             for input in 0..<inputs {
                 sum = sum + coordinates[input] * Vector.load(weights, input * features + feature)
             }
-            Vector.store(sum, result, feature)
+            store(sum, feature)
             feature += Vector.width
         }
         while feature < features {
             var sum = shared[feature]
             for input in 0..<inputs { sum += coordinates[input] * weights[input * features + feature] }
+            if let activation {
+                sum = max(sum * activation.multiplier[feature] + activation.offset[feature], 0)
+            }
             result[feature] = sum
             feature += 1
         }

@@ -16,18 +16,25 @@ public final class Readout {
     public func forward(_ parts: [Tensor]) -> Tensor {
         precondition(!parts.isEmpty, "readout of nothing")
         let batch = parts[0].shape[0]
+        output.resize([batch, parts.reduce(0) { $0 + $1.count } / max(batch, 1)])
+        forward(parts, into: output.pointer)
+        return output
+    }
+
+    /// Writes `[batch, sum of per-sample sizes]` to `target` instead of the layer's own output.
+    public func forward(_ parts: [Tensor], into target: UnsafeMutablePointer<Float>) {
+        precondition(!parts.isEmpty, "readout of nothing")
+        let batch = parts[0].shape[0]
         let sizes = parts.map { $0.count / max(batch, 1) }
         let width = sizes.reduce(0, +)
         partShapes = parts.map(\.shape)
-        output.resize([batch, width])
         for sample in 0..<batch {
             var offset = sample * width
             for (part, size) in zip(parts, sizes) {
-                (output.pointer + offset).update(from: part.pointer + sample * size, count: size)
+                (target + offset).update(from: part.pointer + sample * size, count: size)
                 offset += size
             }
         }
-        return output
     }
 
     /// The gradients of the parts of the last forward pass, in their shapes.
