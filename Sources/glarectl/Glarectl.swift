@@ -42,7 +42,7 @@ struct Glarectl {
     }
 
     private static func report(usage error: UsageError) -> ExitStatus {
-        let helpCommand = error.command.map { "glarectl \($0) --help" } ?? "glarectl --help"
+        let helpCommand = GlarectlCommandLine.parser.helpInvocation(for: error)
         Console.message("\(error) (see '\(helpCommand)')")
         return .usage
     }

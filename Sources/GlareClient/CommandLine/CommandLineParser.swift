@@ -40,6 +40,13 @@ public struct CommandLineParser: Sendable {
         commands.first { $0.name == name }
     }
 
+    /// The command a person should run to read about `error`: the failing command's help, or the
+    /// program's when the mistake came before any command (an unknown option, a missing command).
+    public func helpInvocation(for error: UsageError) -> String {
+        guard let command = error.command, command != programName else { return "\(programName) --help" }
+        return "\(programName) \(command) --help"
+    }
+
     /// Parses the arguments after the program's name.
     public func parse(_ arguments: [String]) throws(UsageError) -> Outcome {
         var globalValues: [String: [String]] = [:]

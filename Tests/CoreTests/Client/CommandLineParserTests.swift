@@ -86,6 +86,23 @@ struct CommandLineParserTests {
         }
     }
 
+    @Test func helpInvocation_pointsAtTheFailingCommandOrTheProgram() throws {
+        func invocation(_ arguments: [String]) -> String? {
+            do {
+                _ = try parser.parse(arguments)
+                return nil
+            } catch {
+                return parser.helpInvocation(for: error)
+            }
+        }
+
+        #expect(invocation(["--bogus", "list"]) == "glarectl --help")
+        #expect(invocation(["trian"]) == "glarectl --help")
+        #expect(invocation([]) == "glarectl --help")
+        #expect(invocation(["train", "--epoch", "3"]) == "glarectl train --help")
+        #expect(invocation(["show"]) == "glarectl show --help")
+    }
+
     @Test func typedAccessors_rejectValuesOfTheWrongForm() throws {
         let parsed = try run(["train", "--dataset", "builtin:synthetic", "--epochs", "many", "--after", "-3"])
         #expect(throws: UsageError.badValue(option: "--epochs", value: "many", expected: "a whole number")) {
