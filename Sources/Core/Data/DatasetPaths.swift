@@ -3,22 +3,53 @@ import Glibc
 
 /// Checks a spec's path before a reader uses it, with the loader's errors.
 enum DatasetPaths {
-    /// The file at `path`; refuses a missing path or a folder.
+    /// What is at a path, after following symbolic links.
+    enum Entry: Equatable {
+        case file
+        case folder
+        /// Something else: a FIFO, a socket, a device.
+        case other
+    }
+
+    /// What is at `url`, or the failed `stat` (its `isMissingFile` says whether nothing is there;
+    /// otherwise a folder on the way is not the job owner's to search, and the message says so).
+    static func entry(at url: URL) throws(FileSystemCallError) -> Entry {
+        var status = stat()
+        guard stat(url.path, &status) == 0 else {
+            throw FileSystemCallError(operation: "stat", path: url.path, code: errno)
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .folder
+        default: return .other
+        }
+    }
+
+    /// The file at `path`; refuses a missing path, one the owner may not reach, or a folder.
     static func existingFile(_ path: String) throws(DatasetLoadError) -> URL {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw .missingPath(path) }
-        guard !isFolder.boolValue else { throw .wrongPathType(path: path, expected: "a file") }
+        guard try checkedEntry(at: url, named: path) != .folder else {
+            throw .wrongPathType(path: path, expected: "a file")
+        }
         return url
     }
 
-    /// The folder at `path`; refuses a missing path or a file.
+    /// The folder at `path`; refuses a missing path, one the owner may not reach, or a file.
     static func existingFolder(_ path: String) throws(DatasetLoadError) -> URL {
         let url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { throw .missingPath(path) }
-        guard isFolder.boolValue else { throw .wrongPathType(path: path, expected: "a folder") }
+        guard try checkedEntry(at: url, named: path) == .folder else {
+            throw .wrongPathType(path: path, expected: "a folder")
+        }
         return url
+    }
+
+    private static func checkedEntry(at url: URL, named path: String) throws(DatasetLoadError) -> Entry {
+        do {
+            return try entry(at: url)
+        } catch {
+            if error.isMissingFile { throw .missingPath(path) }
+            throw .unreadableFile(path: path, reason: String(cString: strerror(error.code)).lowercased())
+        }
     }
 
     /// Whether `url` names a JPEG or PNG by its extension.
@@ -39,15 +70,13 @@ enum DatasetPaths {
 
     /// Whether `url` is a folder.
     static func isFolder(_ url: URL) -> Bool {
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
+        (try? entry(at: url)) == .folder
     }
 
     /// Whether `url` is a regular file, after following symbolic links (not a FIFO, socket or device,
     /// whose reading could block a job for ever).
     static func isRegularFile(_ url: URL) -> Bool {
-        var status = stat()
-        return stat(url.path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+        (try? entry(at: url)) == .file
     }
 
     /// The image files under `folder` at any depth, sorted by path.

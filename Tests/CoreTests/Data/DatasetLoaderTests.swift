@@ -18,6 +18,44 @@ import Testing
         }
     }
 
+    @Test func load_whenPathCannotBeReached_saysWhyInsteadOfMissing() throws {
+        // A loop of links stands for any error of stat other than "no such file" (a folder the
+        // owner may not search gives EACCES, which a test running as root cannot make).
+        let folder = try ScratchFolder("loader")
+        defer { folder.remove() }
+        let loop = folder.path("loop").path
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+
+        #expect(throws: DatasetLoadError.unreadableFile(path: loop, reason: "too many levels of symbolic links")) {
+            try load("landmarks:\(loop)")
+        }
+        #expect(throws: DatasetLoadError.unreadableFile(path: loop, reason: "too many levels of symbolic links")) {
+            try load("folder:\(loop)")
+        }
+    }
+
+    @Test func inferInputs_nameWhyAPathCannotBeRead() throws {
+        let folder = try ScratchFolder("loader")
+        defer { folder.remove() }
+        let loop = folder.path("loop").path
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        let file = try folder.write("x", to: "a.csv")
+
+        let inputs = InferInputs(paths: [loop, folder.path("absent.jpg").path, file.path + "/below.jpg", file.path])
+
+        let described = inputs.items.map { item -> String in
+            switch item {
+            case .missing(_, let reason): return reason
+            case .image: return "image"
+            case .landmarkFile: return "landmarks"
+            }
+        }
+        #expect(
+            described == [
+                "too many levels of symbolic links", "no such file or folder", "no such file or folder", "landmarks",
+            ])
+    }
+
     @Test func load_whenOptionIsUnknown_failsListingTheKnownOnes() throws {
         let folder = try ScratchFolder("loader")
         defer { folder.remove() }

@@ -34,7 +34,17 @@ struct InferInputs {
         var seen = Set<String>()
         for path in paths {
             let url = URL(fileURLWithPath: path).standardizedFileURL
-            if DatasetPaths.isFolder(url) {
+            let entry: DatasetPaths.Entry
+            do {
+                entry = try DatasetPaths.entry(at: url)
+            } catch {
+                let reason = error.isMissingFile ? "no such file or folder" : String(cString: strerror(error.code))
+                items.append(.missing(path: url.path, reason: reason.lowercased()))
+                continue
+            }
+
+            switch entry {
+            case .folder:
                 do {
                     let files = try Self.files(under: url)
                     if files.isEmpty {
@@ -47,15 +57,11 @@ struct InferInputs {
                 } catch {
                     items.append(.missing(path: url.path, reason: "\(error)"))
                 }
-            } else if FileManager.default.fileExists(atPath: url.path) {
-                guard DatasetPaths.isRegularFile(url) else {
-                    // A FIFO or a device would block the job in open(), deaf to cancel.
-                    items.append(.missing(path: url.path, reason: "not a regular file"))
-                    continue
-                }
+            case .other:
+                // A FIFO or a device would block the job in open(), deaf to cancel.
+                items.append(.missing(path: url.path, reason: "not a regular file"))
+            case .file:
                 if seen.insert(url.path).inserted { items.append(Self.item(for: url)) }
-            } else {
-                items.append(.missing(path: url.path, reason: "no such file or folder"))
             }
         }
     }
