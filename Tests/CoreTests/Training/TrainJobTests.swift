@@ -68,6 +68,35 @@ struct TrainJobTests {
                 atPath: evaluationFolder.appendingPathComponent("results/predictions.json").path))
     }
 
+    /// A zero accuracy for an empty test split was once written and would have been plotted as one.
+    @Test func trainJob_withoutTestSamples_writesNoTestFigures_andEvaluateRefusesAnEmptyDataset() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = Self.smallOptions
+        options["test_fraction"] = "0"
+        let spec = JobSpec(
+            kind: .train, dataset: "builtin:synthetic?samples=80&seed=3&difficulty=easy", epochs: 1, options: options)
+
+        let outcome = try TrainJob.run(spec, context: Self.context(in: folder, recorder: Recorder()))
+
+        #expect(outcome.state == .succeeded && outcome.summary["test_samples"] == 0)
+        #expect(outcome.summary["test_accuracy"] == nil && outcome.summary["test_macro_f1"] == nil)
+        let directory = JobDirectory(url: folder)
+        let metrics =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.results.appendingPathComponent("metrics.json"))) as? [String: Any]
+        #expect(metrics?["test"] == nil && metrics?["testLoss"] == nil && metrics?["samples"] != nil)
+
+        let empty = folder.appendingPathComponent("empty.csv")
+        let header = ["label"] + (0..<68).map { "x_\($0)" } + (0..<68).map { "y_\($0)" }
+        try (header.joined(separator: ",") + "\n").write(to: empty, atomically: true, encoding: .utf8)
+        #expect(throws: JobInputError.self) {
+            try EvaluateJob.run(
+                JobSpec(kind: .evaluate, dataset: "landmarks:\(empty.path)", modelPath: directory.model.path),
+                context: Self.context(in: folder.appendingPathComponent("evaluate"), recorder: Recorder()))
+        }
+    }
+
     @Test func trainJob_whenStopIsRequested_returnsInterruptedAndLeavesACheckpoint() throws {
         let folder = try TrainingTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -18,6 +18,9 @@ public enum EvaluateJob {
         var dataset = try DatasetLoader.load(
             DatasetSpec(parsing: datasetText), cacheDirectory: context.landmarkCacheDirectory,
             progress: context.reportProgress)
+        guard dataset.count > 0 else {
+            throw JobInputError.missing("the dataset has no usable samples (\(dataset.dropped.count) dropped)")
+        }
         let labels = try mapLabels(dataset, onto: model.classNames)
         dataset.labels = labels
 

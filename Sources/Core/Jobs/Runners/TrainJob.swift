@@ -48,10 +48,13 @@ public enum TrainJob {
                 summary: ["epochs": Double(result.history.count)])
         }
 
-        context.reportProgress(ProgressEvent(phase: "evaluating", time: Date().timeIntervalSince1970))
-        let test = try ModelEvaluation(network: network, normalizedDataset: parts.test)
+        // With no test samples (`test_fraction=0`) there are no test figures: a zero accuracy would be plotted.
+        var test: ModelEvaluation?
+        if parts.test.count > 0 {
+            context.reportProgress(ProgressEvent(phase: "evaluating", time: Date().timeIntervalSince1970))
+            test = try ModelEvaluation(network: network, normalizedDataset: parts.test)
+        }
         var summary: [String: Double] = [
-            "test_accuracy": test.metrics.accuracy, "test_macro_f1": test.metrics.macroF1,
             "epochs": Double(result.history.count), "best_epoch": Double(result.bestEpoch),
             "samples": Double(dataset.count), "train_samples": Double(parts.train.count),
             "validation_samples": Double(parts.validation.count), "test_samples": Double(parts.test.count),
@@ -59,13 +62,17 @@ public enum TrainJob {
             "stopped_early": result.stoppedEarly ? 1 : 0,
         ]
         if let last = result.history.last { summary["final_train_loss"] = last.loss }
+        if let test {
+            summary["test_accuracy"] = test.metrics.accuracy
+            summary["test_macro_f1"] = test.metrics.macroF1
+        }
 
         let results = context.directory.results
         try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
         let model = GlareModel(network: network, classNames: dataset.classNames, trainingSummary: summary)
         try model.save(to: context.directory.model)
         let report = TrainingReport(
-            test: test.metrics, testLoss: test.loss, samples: summary.filter { $0.key.hasSuffix("samples") },
+            test: test?.metrics, testLoss: test?.loss, samples: summary.filter { $0.key.hasSuffix("samples") },
             dropped: DroppedSummary(dataset.dropped))
         try JobFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
         let history = TrainingHistoryFile(
@@ -74,8 +81,12 @@ public enum TrainJob {
         try JobFiles.writeJSON(history, to: results.appendingPathComponent("history.json"))
 
         summary["seconds"] = Date().timeIntervalSince(started)
-        context.log(
-            String(format: "test accuracy %.4f, macro F1 %.4f", test.metrics.accuracy, test.metrics.macroF1))
+        if let test {
+            context.log(
+                String(format: "test accuracy %.4f, macro F1 %.4f", test.metrics.accuracy, test.metrics.macroF1))
+        } else {
+            context.log("no test samples: no test figures")
+        }
         return WorkerOutcome(state: .succeeded, summary: summary)
     }
 
@@ -117,10 +128,10 @@ public enum TrainJob {
 
 /// `results/metrics.json` of a train or evaluate job.
 struct TrainingReport: Codable {
-    /// Figures on the test split (or the evaluated dataset).
-    var test: ClassificationMetrics
-    /// Mean cross-entropy there.
-    var testLoss: Double
+    /// Figures on the test split (or the evaluated dataset); absent when the test split is empty.
+    var test: ClassificationMetrics?
+    /// Mean cross-entropy there; absent with `test`.
+    var testLoss: Double?
     /// Sample counts.
     var samples: [String: Double]
     /// Inputs the reader could not use.
