@@ -21,7 +21,7 @@ public final class DaemonConnection {
     private let encoder = FrameEncoder()
 
     /// The software name sent in the client's hello.
-    public static let software = "glarectl"
+    public static let software = "glarectl \(GlareRelease.version)"
 
     /// Connects to the daemon at `socketPath` and exchanges hellos.
     ///

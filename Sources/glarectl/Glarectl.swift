@@ -13,6 +13,11 @@ struct Glarectl {
 
     /// Runs glarectl with the arguments after the program's name and returns its exit status.
     static func main(_ commandLine: [String]) -> ExitStatus {
+        if commandLine == ["--version"] {
+            Console.out(GlarectlCommandLine.versionText + "\n")
+            return .success
+        }
+
         let arguments: ParsedArguments
         do {
             switch try GlarectlCommandLine.parser.parse(commandLine) {

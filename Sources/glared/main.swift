@@ -24,6 +24,10 @@ if commandLine.wantsHelp {
     print(DaemonCommandLine.usage)
     exit(0)
 }
+if commandLine.wantsVersion {
+    print("\(Daemon.softwareVersion) (protocol \(WireProtocol.version))")
+    exit(0)
+}
 
 let environment = ProcessInfo.processInfo.environment
 let source = commandLine.configurationSource

@@ -33,6 +33,28 @@ extension EndToEnd {
             #expect(waitUnknown.status == ExitStatus.notFound.rawValue, "\(waitUnknown)")
         }
 
+        @Test func versions_ofGlarectlAndGlared_nameOneRelease() throws {
+            let harness = try DaemonHarness()
+            let client = try harness.ctl(["--version"], timeout: .seconds(30))
+            #expect(
+                client.status == 0 && client.output == "glarectl \(GlareRelease.version) (protocol 1)\n", "\(client)")
+
+            let daemon = Process()
+            daemon.executableURL = harness.binaries.appendingPathComponent("glared")
+            daemon.arguments = ["--version"]
+            let pipe = Pipe()
+            daemon.standardOutput = pipe
+            try daemon.run()
+            let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            daemon.waitUntilExit()
+            #expect(daemon.terminationStatus == 0 && printed == "glared \(GlareRelease.version) (protocol 1)\n")
+
+            try harness.start()
+            defer { harness.stop() }
+            let status = try harness.ctl(["status", "--json"], timeout: .seconds(30))
+            #expect(status.output.contains("glared \(GlareRelease.version)"), "\(status)")
+        }
+
         @Test func glarectl_whenNoDaemon_exitsUnreachableNamingTheSocket() throws {
             let harness = try DaemonHarness()
             let result = try harness.ctl(["status"], timeout: .seconds(30))

@@ -11,7 +11,7 @@ import Synchronization
 /// `interrupted` so the next start resumes them, and returns when they are gone.
 public final class Daemon: Sendable {
     /// The software version in hello and status replies.
-    public static let softwareVersion = "glared 0.1.0"
+    public static let softwareVersion = "glared \(GlareRelease.version)"
 
     /// The options it was started with.
     public let options: DaemonOptions

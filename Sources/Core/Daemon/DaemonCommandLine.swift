@@ -16,10 +16,13 @@ public struct DaemonCommandLine: Sendable, Equatable {
     public var configurationFile: String?
     /// `--help`.
     public var wantsHelp = false
+    /// `--version`.
+    public var wantsVersion = false
 
     /// The usage text.
     public static let usage = """
         usage: glared [--state-dir DIR] [--socket PATH] [--config FILE]
+               glared --version
           --state-dir DIR   the queue database and job directories
           --socket PATH     the Unix socket to listen on (unless systemd passes one)
           --config FILE     settings (default /etc/glare/glared.conf; see docs/configuration.md)
@@ -32,6 +35,11 @@ public struct DaemonCommandLine: Sendable, Equatable {
             let argument = arguments[index]
             if argument == "--help" || argument == "-h" {
                 wantsHelp = true
+                index += 1
+                continue
+            }
+            if argument == "--version" {
+                wantsVersion = true
                 index += 1
                 continue
             }

@@ -1,3 +1,5 @@
+import GlareProtocol
+
 /// glarectl's commands, options and help texts, in one place so the help and the parser agree.
 public enum GlarectlCommandLine {
     /// The parser for glarectl's command line.
@@ -91,11 +93,18 @@ public enum GlarectlCommandLine {
         CommandDefinition("shutdown", summary: "stop glared; running jobs resume when it starts again (admin)"),
     ]
 
+    /// What `glarectl --version` prints.
+    public static var versionText: String {
+        "glarectl \(GlareRelease.version) (protocol \(WireProtocol.version))"
+    }
+
     static var epilogue: [String] {
         let statuses = ExitStatus.allCases.map { "  \($0.rawValue)  \($0.explanation)" }
         return [
             "socket: --socket, else $GLARE_SOCKET, else $XDG_RUNTIME_DIR/glare/glared.sock if it exists,",
             "else \(SocketLocator.systemSocketPath).",
+            "",
+            "glarectl --version prints glarectl's release and protocol version; glarectl status, glared's.",
             "",
             "exit status:",
         ] + statuses
