@@ -112,6 +112,14 @@ extension DaemonConnection {
         return status
     }
 
+    /// Makes glared re-read its configuration file (admin); returns the daemon's state after it.
+    public func reload() throws(ClientError) -> StatusReport {
+        let request = Request.reload
+        let reply = try call(request)
+        guard case .status(let status) = reply else { throw unexpected(request, reply) }
+        return status
+    }
+
     /// Sends a request whose answer is a bare `ok`: `drain`, `resume`, `shutdown`, `remove`.
     public func expectOK(_ request: Request) throws(ClientError) {
         let reply = try call(request)

@@ -38,6 +38,8 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
     public static let busy = ErrorCode(rawValue: "busy")
     /// The peer speaks another protocol version.
     public static let versionMismatch = ErrorCode(rawValue: "version_mismatch")
+    /// The configuration file does not parse, or glared runs without one (`reload`).
+    public static let invalidConfiguration = ErrorCode(rawValue: "invalid_configuration")
     /// A frame was larger than the limit.
     public static let frameTooLarge = ErrorCode(rawValue: "frame_too_large")
     /// Something failed inside the daemon; its log has the details.

@@ -37,6 +37,10 @@ public enum Request: Sendable, Equatable {
     case setParallelism(group: String, count: Int)
     /// Stops the daemon: running jobs are interrupted to resume later. Reply: `ok`. Admin only.
     case shutdown
+    /// Re-reads the configuration file, as SIGHUP does, and answers once it has. Reply: `status`
+    /// with the settings now in force, or `invalid_configuration` naming the file and line (the
+    /// previous settings stay). Admin only.
+    case reload
     /// Queue counts and daemon state. Reply: `status`.
     case status
 
@@ -58,6 +62,7 @@ public enum Request: Sendable, Equatable {
         case .resume: return "resume"
         case .setParallelism: return "setParallelism"
         case .shutdown: return "shutdown"
+        case .reload: return "reload"
         case .status: return "status"
         }
     }
@@ -113,6 +118,7 @@ extension Request: Codable {
                 group: try container.decode(String.self, forKey: .group),
                 count: try container.decode(Int.self, forKey: .count))
         case "shutdown": self = .shutdown
+        case "reload": self = .reload
         case "status": self = .status
         default:
             throw DecodingError.dataCorruptedError(
@@ -148,7 +154,7 @@ extension Request: Codable {
         case .setParallelism(let group, let count):
             try container.encode(group, forKey: .group)
             try container.encode(count, forKey: .count)
-        case .models, .drain, .resume, .shutdown, .status:
+        case .models, .drain, .resume, .shutdown, .reload, .status:
             break
         }
     }

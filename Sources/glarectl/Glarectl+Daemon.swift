@@ -2,7 +2,7 @@ import FoundationEssentials
 import GlareClient
 import GlareProtocol
 
-/// The commands about the daemon itself: status, drain, resume, shutdown, set-parallelism.
+/// The commands about the daemon itself: status, drain, resume, shutdown, set-parallelism, reload.
 extension Glarectl {
     func status() throws -> ExitStatus {
         let report = try connect().status()
@@ -31,6 +31,14 @@ extension Glarectl {
         default: request = .shutdown
         }
         try connect().expectOK(request)
+        return .success
+    }
+
+    /// `reload`: the settings now in force, as `status` prints them.
+    func reload() throws -> ExitStatus {
+        let report = try connect().reload()
+        let groups = report.parallelism.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        Console.out("configuration reloaded; parallelism: \(groups.joined(separator: ", "))\n")
         return .success
     }
 

@@ -68,6 +68,7 @@ struct Glarectl {
         case "status": return try status()
         case "drain", "resume", "shutdown": return try administer()
         case "set-parallelism": return try setParallelism()
+        case "reload": return try reload()
         default: throw UsageError.unknownCommand(arguments.command)
         }
     }

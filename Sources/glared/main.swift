@@ -70,7 +70,8 @@ do {
             return state.daemon
         }
         if signal == SIGHUP {
-            daemon?.reload()
+            // A file that does not parse is logged by the daemon and changes nothing.
+            try? daemon?.reload()
         } else {
             daemon?.stop()
         }

@@ -205,14 +205,20 @@ public final class Daemon: Sendable {
         schedulerWake.notify()
     }
 
-    /// Re-reads the configuration file (SIGHUP). The socket and state directory stay as they are
-    /// until a restart; everything else takes effect at once.
-    public func reload() {
+    /// Re-reads the configuration file (SIGHUP, or a `reload` request). The socket and state
+    /// directory stay as they are until a restart; everything else takes effect at once.
+    /// - Throws: the file's error, or `.unreadable` when glared runs without a file; the previous
+    ///   settings then stay.
+    public func reload() throws(ConfigurationError) {
         guard let file = options.configurationFile else {
             log.notice("configuration reload asked, but glared runs without a configuration file")
-            return
+            throw .unreadable(path: "(none)", detail: "glared was started without a configuration file")
         }
         if options.notifiesSystemd { _ = try? SystemdNotifier.reloading() }
+        defer {
+            if options.notifiesSystemd { _ = try? SystemdNotifier.ready(status: statusLine()) }
+            schedulerWake.notify()
+        }
         do {
             let fresh = try DaemonConfiguration.load(path: file.path, required: file.required)
             let previous = runtime.withLock { state -> DaemonConfiguration in
@@ -228,9 +234,8 @@ public final class Daemon: Sendable {
             log.notice("configuration reloaded", ["GLARE_CONFIG": file.path])
         } catch {
             log.error("configuration reload failed; the previous settings stay", ["GLARE_ERROR": "\(error)"])
+            throw error
         }
-        if options.notifiesSystemd { _ = try? SystemdNotifier.ready(status: statusLine()) }
-        schedulerWake.notify()
     }
 
     /// Stops starting jobs (running ones go on) or starts again.

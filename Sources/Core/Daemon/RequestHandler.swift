@@ -3,7 +3,7 @@ import Foundation
 /// Carries out one caller's requests against the daemon and writes the replies.
 ///
 /// Anyone may submit, list, show, status and see models; a job's log, results, cancel, retry and
-/// remove need its owner or an admin; drain, resume, setParallelism and shutdown need an admin.
+/// remove need its owner or an admin; drain, resume, setParallelism, reload and shutdown need an admin.
 /// Each denial is answered with `denied` and logged with the uid and the operation.
 struct RequestHandler {
     let daemon: Daemon
@@ -102,6 +102,14 @@ struct RequestHandler {
                 throw ErrorReply(code: .badRequest, message: "parallelism needs a group and a count of 0 or more")
             }
             daemon.setParallelism(group: group, count: count)
+            return .status(try daemon.statusReport())
+        case .reload:
+            try requireAdmin(request)
+            do {
+                try daemon.reload()
+            } catch {
+                throw ErrorReply(code: .invalidConfiguration, message: "\(error); the previous settings stay")
+            }
             return .status(try daemon.statusReport())
         case .status:
             return .status(try daemon.statusReport())

@@ -90,6 +90,8 @@ public enum GlarectlCommandLine {
         CommandDefinition(
             "set-parallelism", summary: "set how many jobs a group runs at once (admin)",
             positionals: PositionalDefinition("GROUP COUNT", minimum: 2, maximum: 2)),
+        CommandDefinition(
+            "reload", summary: "make glared re-read its configuration file and wait until it has (admin)"),
         CommandDefinition("shutdown", summary: "stop glared; running jobs resume when it starts again (admin)"),
     ]
 

@@ -88,7 +88,7 @@ struct DaemonAuthorizationTests {
         let harness = try DaemonHarness()
         defer { harness.tearDown() }
 
-        for request: Request in [.drain, .resume, .setParallelism(group: "train", count: 4), .shutdown] {
+        for request: Request in [.drain, .resume, .setParallelism(group: "train", count: 4), .reload, .shutdown] {
             guard case .error(let code, let message) = try reply(to: request, as: stranger(), in: harness) else {
                 Issue.record("\(request.operation) was allowed for a non-admin")
                 continue

@@ -141,13 +141,27 @@ struct DaemonRobustnessTests {
         defer { daemon.stop() }
 
         try "parallelism.train = 3\ngrace_seconds = 5\n".write(to: file, atomically: true, encoding: .utf8)
-        daemon.reload()
+        try daemon.reload()
         #expect(daemon.configuration.parallelism["train"] == 3)
         #expect(daemon.configuration.graceSeconds == 5)
 
         try "parallelism.train = lots\n".write(to: file, atomically: true, encoding: .utf8)
-        daemon.reload()
+        #expect(throws: ConfigurationError.self) { try daemon.reload() }
         #expect(daemon.configuration.parallelism["train"] == 3)
+
+        // The `reload` request answers only once the file is read, with what is now in force or
+        // with the file's error; `systemctl reload` runs it (ExecReload), so it waits too.
+        let connection = try DaemonConnection.open(socketPath: directory.appendingPathComponent("s.sock").path)
+        defer { connection.close() }
+        #expect {
+            try connection.reload()
+        } throws: { error in
+            guard case ClientError.errorReply(let reply) = error else { return false }
+            return reply.code == .invalidConfiguration && reply.message.contains("glared.conf:1")
+        }
+        try "parallelism.train = 2\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try connection.reload().parallelism["train"] == 2)
+        #expect(daemon.configuration.parallelism["train"] == 2)
     }
 
     @Test func connectionLimits_comeFromTheConfiguration_andSilentConnectionsCloseAfterIdleSeconds() throws {

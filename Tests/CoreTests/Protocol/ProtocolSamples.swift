@@ -34,6 +34,7 @@ enum ProtocolSamples {
         .resume,
         .setParallelism(group: "infer", count: 4),
         .shutdown,
+        .reload,
         .status,
     ]
 
