@@ -4,11 +4,12 @@
 /// trimmed; a value may be wrapped in double quotes. Unknown keys and repeated keys are errors
 /// (a typo must not silently leave a default in force).
 public enum ConfigurationParser {
-    /// The keys besides `parallelism.<group>`.
+    /// The keys besides `parallelism.<group>`, as docs/configuration.md lists them.
     public static let knownKeys: Set<String> = [
         "socket", "state_dir", "default_parallelism", "grace_seconds", "openblas_threads", "max_restarts",
-        "retention_days", "retention_count", "log_max_bytes", "admin_group", "max_queued_per_user",
-        "max_running_per_user", "max_running_per_user_per_group", "log_level",
+        "retention_days", "retention_count", "cache_days", "log_max_bytes", "admin_group", "max_queued_per_user",
+        "max_running_per_user", "max_running_per_user_per_group", "max_connections", "max_connections_per_user",
+        "idle_seconds", "log_level", "launcher",
     ]
 
     /// Parses `text`, naming `path` in errors.
@@ -63,6 +64,7 @@ public enum ConfigurationParser {
         case "retention_days": configuration.retentionDays = try optional(value) { try number(key, $0, minimum: 0) }
         case "retention_count":
             configuration.retentionCount = try optional(value) { try integer(key, $0, minimum: 0) }
+        case "cache_days": configuration.cacheDays = try optional(value) { try number(key, $0, minimum: 1) }
         case "log_max_bytes": configuration.logMaxBytes = Int64(try integer(key, value, minimum: 1024))
         case "admin_group":
             guard !value.isEmpty else { throw ValueProblem(detail: "admin_group must name a group") }
@@ -90,7 +92,10 @@ public enum ConfigurationParser {
             }
             configuration.logLevel = level
         default:
-            throw ValueProblem(detail: "unknown key \(key)")
+            throw ValueProblem(
+                detail:
+                    "unknown key \(key); known keys: parallelism.<group>, \(knownKeys.sorted().joined(separator: ", "))"
+            )
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// Start-up reconciliation and retention.
+/// Start-up reconciliation, retention and the landmark caches' sweep.
 ///
 /// A job recorded `running` when glared starts belonged to a daemon that is gone. Its worker is
 /// either gone too, or (glared was killed and the worker, in its own process group, survived)
@@ -98,6 +98,38 @@ extension Daemon {
             if !removed.isEmpty { log.info("retention removed jobs", ["GLARE_COUNT": String(removed.count)]) }
         } catch {
             log.error("retention sweep failed", ["GLARE_ERROR": "\(error)"])
+        }
+    }
+
+    /// Seconds between sweeps of the landmark caches; the first runs soon after the start.
+    static let cacheSweepInterval: Double = 6 * 3_600
+
+    /// Deletes landmark cache records no job has used for `cache_days` (`LandmarkCachePruner`).
+    /// The sweep runs on a thread of its own: it reads every record's folder entry, which on a
+    /// cache of millions of images takes long enough to starve the scheduler and the watchdog.
+    func sweepLandmarkCaches() {
+        let now = Date().timeIntervalSince1970
+        let days = runtime.withLock { state -> Double? in
+            guard let days = state.configuration.cacheDays, !state.cacheSweepRunning,
+                now - state.lastCacheSweep >= Daemon.cacheSweepInterval
+            else { return nil }
+            state.lastCacheSweep = now
+            state.cacheSweepRunning = true
+            return days
+        }
+        guard let days else { return }
+
+        let pruner = LandmarkCachePruner(cacheRoot: files.cacheRoot)
+        startThread(named: "glare-cache-sweep") { [self] in
+            let counts = pruner.prune(usedBefore: now - days * 86_400)
+            runtime.withLock { $0.cacheSweepRunning = false }
+            guard counts.removed > 0 || counts.skipped > 0 else { return }
+            log.info(
+                "landmark caches swept",
+                [
+                    "GLARE_REMOVED": String(counts.removed), "GLARE_KEPT": String(counts.kept),
+                    "GLARE_SKIPPED": String(counts.skipped),
+                ])
         }
     }
 }

@@ -234,7 +234,7 @@ extension Daemon {
         log.error("workers still running at exit", ["GLARE_RUNNING": String(runtime.withLock { $0.workers.count })])
     }
 
-    /// Progress, systemd status and watchdog, retention.
+    /// Progress, systemd status and watchdog, retention, landmark caches.
     func keepHouse() {
         let jobIds = runtime.withLock { Array($0.workers.keys) }
         for jobId in jobIds {
@@ -250,6 +250,7 @@ extension Daemon {
         recordUnrecordedEnds()
         talkToSystemd()
         sweepRetention()
+        sweepLandmarkCaches()
     }
 
     /// Reads new progress events and stores the newest, at most once per `progressStoreInterval`.

@@ -49,6 +49,8 @@ public final class Daemon: Sendable {
         var lastWatchdogPing = 0.0
         var watchdogInterval: Double?
         var lastRetentionSweep = 0.0
+        var lastCacheSweep = 0.0
+        var cacheSweepRunning = false
     }
 
     /// Why the daemon itself stopped a worker.

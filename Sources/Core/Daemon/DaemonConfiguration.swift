@@ -22,6 +22,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var retentionDays: Double?
     /// At most this many final jobs are kept (the oldest go first); nil keeps them all.
     public var retentionCount: Int?
+    /// Landmark cache records no job has used for this many days are deleted; nil keeps them.
+    public var cacheDays: Double? = 90
     /// A job's log stops growing at this many bytes (a line in the log says so).
     public var logMaxBytes: Int64 = 64 * 1024 * 1024
     /// Members of this group are admins (as is root, and the daemon's own user).

@@ -34,9 +34,12 @@ public struct DaemonFiles: Sendable {
         JobDirectory(url: jobsDirectory.appendingPathComponent(String(id), isDirectory: true))
     }
 
+    /// `<state>/cache`, one folder per user.
+    public var cacheRoot: URL { stateDirectory.appendingPathComponent("cache", isDirectory: true) }
+
     /// The landmark cache the worker of `uid`'s jobs uses.
     public func cacheDirectory(of uid: UInt32) -> URL {
-        stateDirectory.appendingPathComponent("cache/\(uid)/landmarks", isDirectory: true)
+        cacheRoot.appendingPathComponent("\(uid)/landmarks", isDirectory: true)
     }
 
     /// Creates the state, jobs and cache directories when missing.
@@ -50,7 +53,7 @@ public struct DaemonFiles: Sendable {
         }
         try makeDirectory(stateDirectory.path, mode: 0o711)
         try makeDirectory(jobsDirectory.path, mode: 0o711)
-        try makeDirectory(stateDirectory.appendingPathComponent("cache").path, mode: 0o711)
+        try makeDirectory(cacheRoot.path, mode: 0o711)
     }
 
     /// Creates job `job`'s directory (0700, the owner's), writes `spec.json`, and creates the

@@ -55,6 +55,24 @@ struct ConfigurationParserTests {
         #expect(limits.maxQueuedPerUser == 50)
     }
 
+    @Test func knownKeys_areTheDocumentedKeys_andEachParses() throws {
+        let page = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../docs/configuration.md"),
+            encoding: .utf8)
+        let documented = Set(
+            page.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("| `"), let end = line.dropFirst(3).firstIndex(of: "`") else { return nil }
+                return String(line[line.index(line.startIndex, offsetBy: 3)..<end])
+            })
+        #expect(documented.subtracting(["parallelism.<group>"]) == ConfigurationParser.knownKeys)
+
+        let configuration = try ConfigurationParser.parse("cache_days = 30\n", path: "c.conf")
+        #expect(configuration.cacheDays == 30)
+        #expect(try ConfigurationParser.parse("cache_days = none\n", path: "c.conf").cacheDays == nil)
+        #expect(DaemonConfiguration().cacheDays == 90)
+    }
+
     @Test func parse_emptyText_givesTheDefaults() throws {
         let configuration = try ConfigurationParser.parse("\n# nothing\n\n", path: "empty.conf")
         #expect(configuration == DaemonConfiguration())
@@ -77,6 +95,7 @@ struct ConfigurationParserTests {
         ("max_connections = 0", 1, "at least 1"),
         ("max_connections_per_user = many", 1, "whole number"),
         ("idle_seconds = 0.5", 1, "at least 1"),
+        ("cache_days = 0", 1, "at least 1"),
         (" = 3", 1, "missing key"),
     ])
     func parse_badLine_namesFileAndLine(text: String, line: Int, fragment: String) {

@@ -123,6 +123,24 @@ struct DaemonRobustnessTests {
         #expect(try harness.daemon.store.job(id: second.id) != nil)
     }
 
+    @Test func landmarkCaches_areSweptSoonAfterTheStart_keepingRecordsStillInUse() throws {
+        let directory = URL(fileURLWithPath: "/tmp/glare-daemon-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        let records = directory.appendingPathComponent("state/cache/\(getuid())/landmarks/landmarks-v1/ab")
+        try FileManager.default.createDirectory(at: records, withIntermediateDirectories: true)
+        let unused = records.appendingPathComponent("ab01.json")
+        let used = records.appendingPathComponent("ab02.json")
+        try Data("{}".utf8).write(to: unused)
+        try Data("{}".utf8).write(to: used)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -91 * 86_400)], ofItemAtPath: unused.path)
+
+        let harness = try DaemonHarness(directory: directory)
+        defer { harness.tearDown() }
+
+        #expect(harness.eventually { !FileManager.default.fileExists(atPath: unused.path) })
+        #expect(FileManager.default.fileExists(atPath: used.path))
+    }
+
     @Test func reload_appliesTheNewFileAndKeepsTheOldOneWhenBad() throws {
         let directory = URL(fileURLWithPath: "/tmp/glare-reload-\(UUID().uuidString.prefix(8))", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: directory) }

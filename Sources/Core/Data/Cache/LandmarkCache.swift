@@ -72,6 +72,7 @@ public final class LandmarkCache {
         let recordURL = self.recordURL(forPath: identity.path)
         if let entry = readEntry(at: recordURL), entry.matches(identity, extractorVersion: extractorVersion) {
             counts.fromCache += 1
+            Self.markUsed(recordURL)
             return Self.outcome(of: entry)
         }
 
@@ -120,6 +121,21 @@ public final class LandmarkCache {
 
     private func write(_ entry: LandmarkCacheEntry, to url: URL) throws {
         try AtomicFile.write(JSONEncoder().encode(entry), to: url)
+    }
+
+    /// How long a record's modification time may lag its last use: glared's sweep
+    /// (`LandmarkCachePruner`) deletes by it, and a day is nothing against `cache_days`.
+    static let useMarkInterval: Double = 86_400
+
+    /// Moves the record's modification time to now when it is more than `useMarkInterval` old, so
+    /// records in use survive the sweep; one `stat` a lookup otherwise. A failure changes nothing
+    /// but the record's chance of being swept.
+    static func markUsed(_ record: URL) {
+        var status = stat()
+        guard stat(record.path, &status) == 0 else { return }
+        let modified = Double(status.st_mtim.tv_sec)
+        guard Date().timeIntervalSince1970 - modified > useMarkInterval else { return }
+        _ = utimensat(AT_FDCWD, record.path, nil, 0)
     }
 
     private static func outcome(of entry: LandmarkCacheEntry) -> Outcome {
