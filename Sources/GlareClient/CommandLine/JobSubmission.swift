@@ -57,7 +57,7 @@ public struct JobSubmission: Sendable, Equatable {
         spec.options = try JobSubmission.options(arguments.allValues("option"))
 
         self.init(
-            spec: spec, priority: try arguments.integer("priority", in: -1000...1000) ?? 0,
+            spec: spec, priority: try arguments.integer("priority", in: WireProtocol.priorities) ?? 0,
             after: try arguments.jobIds("after"))
     }
 
