@@ -38,4 +38,28 @@ public final class OutputFile {
         fileDescriptor = -1
         guard result == 0 else { throw .system(operation: "close \(path)", errno: failure) }
     }
+
+    /// Creates the folder `path` and any missing parents (`mkdir -p`).
+    public static func makeFolders(_ path: String) throws(ClientError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if mkdir(prefix, 0o777) == 0 { continue }
+            let failure = errno
+            var status = stat()
+            if failure == EEXIST, stat(prefix, &status) == 0 {
+                if status.st_mode & S_IFMT == S_IFDIR { continue }
+                throw .system(operation: "create folder \(prefix)", errno: ENOTDIR)
+            }
+            throw .system(operation: "create folder \(prefix)", errno: failure)
+        }
+    }
+
+    /// Renames the finished download `partial` to `destination`, replacing a file there in one
+    /// step (rename(2)); a folder there is left alone and reported.
+    public static func moveIntoPlace(_ partial: String, as destination: String) throws(ClientError) {
+        guard rename(partial, destination) == 0 else {
+            throw .system(operation: "rename \(partial) to \(destination)", errno: errno)
+        }
+    }
 }

@@ -21,6 +21,9 @@ public enum WireProtocol {
     /// Bytes in the length prefix.
     public static let lengthPrefixSize = 4
 
+    /// The priorities a job may have; a submit outside them is refused (`invalid_spec`).
+    public static let priorities = -1000...1000
+
     /// The JSON encoder for messages: sorted keys (stable bytes), non-finite numbers as strings.
     public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()

@@ -26,8 +26,9 @@ enum Console {
     /// Writes `text` to standard error.
     static func error(_ text: String) { write(Array(text.utf8), to: STDERR_FILENO) }
 
-    /// Writes a message for people to standard error, prefixed with the program's name.
-    static func message(_ text: String) { error("glarectl: \(text)\n") }
+    /// Writes a message for people to standard error, prefixed with the program's name, on one
+    /// line: control characters (a path from the daemon may hold any) are shown as escapes.
+    static func message(_ text: String) { error("glarectl: \(PrintableText.escaped(text))\n") }
 
     private static func write(_ bytes: [UInt8], to descriptor: Int32) {
         let failure = bytes.withUnsafeBytes { DescriptorWriter.writeAll($0) { Glibc.write(descriptor, $0, $1) } }

@@ -77,15 +77,11 @@ extension Glarectl {
     ) throws -> String {
         let destination = URL(fileURLWithPath: directory).appendingPathComponent(file.name)
         let partial = destination.appendingPathExtension("part")
-        try FileManager.default.createDirectory(
-            at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try OutputFile.makeFolders(destination.deletingLastPathComponent().path)
         let output = try OutputFile(creatingAt: partial.path)
         try connection.fetchFile(id: id, name: file.name) { data throws(ClientError) in try output.write(data) }
         try output.close()
-        if FileManager.default.fileExists(atPath: destination.path) {
-            try FileManager.default.removeItem(at: destination)
-        }
-        try FileManager.default.moveItem(at: partial, to: destination)
+        try OutputFile.moveIntoPlace(partial.path, as: destination.path)
         return destination.path
     }
 }

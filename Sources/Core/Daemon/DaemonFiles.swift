@@ -74,10 +74,11 @@ public struct DaemonFiles: Sendable {
     }
 
     /// Deletes job `id`'s directory and everything in it.
+    ///
+    /// The directory is its owner's, who may change it while a root daemon deletes it, so it goes
+    /// through `TreeRemover`, which never follows a link the owner swaps in.
     public func removeDirectory(of id: Int64) throws {
-        let url = directory(of: id).url
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
-        try FileManager.default.removeItem(at: url)
+        try TreeRemover.remove(directory(of: id).url.path)
     }
 
     /// Opens a file in a job's directory for reading on a client's behalf.

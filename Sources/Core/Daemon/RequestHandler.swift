@@ -158,6 +158,12 @@ struct RequestHandler {
         if daemon.runtime.withLock({ $0.stopping }) {
             throw ErrorReply(code: .busy, message: "glared is stopping; submit again when it is back")
         }
+        guard WireProtocol.priorities.contains(priority) else {
+            let range = WireProtocol.priorities
+            throw ErrorReply(
+                code: .invalidSpec,
+                message: "priority \(priority) is out of range; use \(range.lowerBound) to \(range.upperBound)")
+        }
         let validated = try SpecValidator(daemon: daemon, caller: caller).validate(spec)
         let job = try store.submit(
             spec: validated, owner: caller.uid, ownerName: caller.name, priority: priority, dependencies: after,

@@ -55,9 +55,7 @@ struct SpecValidator {
         }
         if let epochs = spec.epochs, epochs <= 0 { throw invalid("epochs must be at least 1, got \(epochs)") }
         if let name = spec.name { try checkModelName(name) }
-        if let group = spec.group, group.isEmpty || group.count > 64 {
-            throw invalid("a group name has 1 to 64 characters")
-        }
+        if let group = spec.group { try checkGroupName(group) }
 
         if spec.kind == .evaluate || spec.kind == .infer {
             guard let reference = spec.model, !reference.isEmpty else {
@@ -100,6 +98,17 @@ struct SpecValidator {
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw invalid("a name cannot hold control characters")
         }
+    }
+
+    /// A group is printed in every user's `glarectl list` and named in `parallelism.<group>`: it
+    /// must not hold what would move a terminal's cursor, forge a row or split a column.
+    private func checkGroupName(_ group: String) throws {
+        guard !group.isEmpty, group.count <= 64 else { throw invalid("a group name has 1 to 64 characters") }
+        let unprintable = group.unicodeScalars.contains { scalar in
+            scalar.properties.isWhitespace
+                || [.control, .format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory)
+        }
+        guard !unprintable else { throw invalid("a group name cannot hold spaces or control characters") }
     }
 
     private func invalid(_ message: String) -> ErrorReply { ErrorReply(code: .invalidSpec, message: message) }

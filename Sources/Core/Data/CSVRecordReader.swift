@@ -20,7 +20,8 @@ struct CSVRecordReader {
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw DatasetLoadError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
+            throw DatasetLoadError.unreadableFile(
+                path: url.path, reason: FileErrorText.reason(for: error, path: url.path))
         }
         defer { try? handle.close() }
 
@@ -30,7 +31,8 @@ struct CSVRecordReader {
             do {
                 chunk = try handle.read(upToCount: chunkSize)
             } catch {
-                throw DatasetLoadError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
+                throw DatasetLoadError.unreadableFile(
+                    path: url.path, reason: FileErrorText.reason(for: error, path: url.path))
             }
             guard let chunk, !chunk.isEmpty else { break }
             for byte in chunk {

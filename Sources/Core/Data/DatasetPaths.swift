@@ -64,7 +64,7 @@ enum DatasetPaths {
                 at: folder, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]
             ).sorted { $0.lastPathComponent < $1.lastPathComponent }
         } catch {
-            throw .unreadableFile(path: folder.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: folder.path, reason: FileErrorText.reason(for: error, path: folder.path))
         }
     }
 

@@ -73,7 +73,7 @@ struct TensorArchive {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .cannotRead(path: url.path, reason: error.localizedDescription)
+            throw .cannotRead(path: url.path, reason: FileErrorText.reason(for: error, path: url.path))
         }
         let path = url.path
         let prefixLength = 8 + 4 + 8

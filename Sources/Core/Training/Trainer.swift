@@ -69,7 +69,8 @@ public final class Trainer {
         }
 
         var context = LayerContext(training: true, generator: state.generator)
-        let batchSize = configuration.batchSize
+        // The buffers below are sized by the batch: never larger than the set it cuts.
+        let batchSize = max(1, min(configuration.batchSize, trainingSet.count))
         var batchValues = [Float](repeating: 0, count: batchSize * LandmarkDataset.valuesPerSample)
         let input = Tensor(shape: [batchSize, LandmarkDataset.landmarkCount, 3])
         var labels = [Int](repeating: 0, count: batchSize)

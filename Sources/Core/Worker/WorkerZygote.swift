@@ -157,11 +157,17 @@ public enum WorkerZygote {
     /// in each process: type metadata, protocol conformances, the JSON coders, the model's graph
     /// code. One face makes one batch, which runs on this thread (no Dispatch, no BLAS threads).
     static func warmUp() {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "glare-zygote-\(getpid())", isDirectory: true)
+        // A new folder of a unique name (mkdtemp, mode 0700): a name known in advance in a shared
+        // /tmp could be taken first by another user, with links in it to write through.
+        var template = Array(
+            FileManager.default.temporaryDirectory.appendingPathComponent("glare-zygote-XXXXXX").path.utf8CString)
+        guard mkdtemp(&template) != nil else {
+            report("glare-worker --zygote: no warm-up (workers start slower): \(SystemCallError("mkdtemp"))")
+            return
+        }
+        let folder = URL(fileURLWithPath: String(cString: template), isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var generator = SeededGenerator(seed: 1)
             let network = try GlareNetwork(
                 configuration: ModelConfiguration(), classCount: 2, generator: &generator)

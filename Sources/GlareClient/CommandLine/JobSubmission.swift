@@ -57,8 +57,26 @@ public struct JobSubmission: Sendable, Equatable {
         spec.options = try JobSubmission.options(arguments.allValues("option"))
 
         self.init(
-            spec: spec, priority: try arguments.integer("priority", in: -1000...1000) ?? 0,
+            spec: spec, priority: try arguments.integer("priority", in: WireProtocol.priorities) ?? 0,
             after: try arguments.jobIds("after"))
+        try checkSize()
+    }
+
+    /// A request must fit in one frame; thousands of files named one by one (a shell's `photos/*`)
+    /// may not, and their folder says the same in a few bytes.
+    private func checkSize() throws(UsageError) {
+        let request = Request.submit(spec: spec, priority: priority, after: after)
+        guard let payload = try? WireProtocol.makeEncoder().encode(request),
+            payload.count > WireProtocol.maximumFrameSize
+        else { return }
+        let megabytes = Double(payload.count) / Double(1 << 20)
+        let rounded = (megabytes * 10).rounded(.up) / 10
+        guard spec.inputs.count > 1 else {
+            throw .invalid("the job's request is \(rounded) MiB, more than glared takes in one request (1 MiB)")
+        }
+        throw .invalid(
+            "the job names \(spec.inputs.count) inputs, \(rounded) MiB in all, more than glared takes in one "
+                + "request (1 MiB); name the folder that holds them instead")
     }
 
     /// `path` as an absolute, standardised path: a leading `~` expanded (see `TildeExpansion`), then

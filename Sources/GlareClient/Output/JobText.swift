@@ -15,7 +15,8 @@ public enum JobText {
         return table.render()
     }
 
-    /// The `show` page: one `field: value` line each, absent fields left out.
+    /// The `show` page: one `field: value` line each, absent fields left out, control characters
+    /// shown as escapes.
     public static func page(_ job: JobRecord) -> String {
         var fields: [(String, String)] = [
             ("id", String(job.id)),
@@ -41,13 +42,13 @@ public enum JobText {
         }
 
         let width = (fields.map(\.0.count).max() ?? 0) + 1
-        return fields.map { TextTable.padded($0.0 + ":", toWidth: width + 1) + $0.1 + "\n" }
+        return fields.map { TextTable.padded($0.0 + ":", toWidth: width + 1) + PrintableText.escaped($0.1) + "\n" }
             .joined()
     }
 
     /// The one-line outcome `wait` and `--follow` print for a job that did not succeed.
     public static func outcome(_ job: JobRecord) -> String {
-        let reason = job.reason.map { ": \($0)" } ?? ""
+        let reason = job.reason.map { ": \(PrintableText.escaped($0))" } ?? ""
         return "job \(job.id) \(job.state.rawValue)\(reason)"
     }
 

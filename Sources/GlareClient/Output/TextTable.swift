@@ -11,9 +11,10 @@ public struct TextTable: Sendable, Equatable {
         self.rows = rows
     }
 
-    /// The table as lines, each ending in a newline; trailing spaces are trimmed.
+    /// The table as lines, each ending in a newline; trailing spaces are trimmed. Control
+    /// characters in a cell are shown as escapes (`PrintableText`), so a cell stays on its line.
     public func render() -> String {
-        let allRows = [header] + rows
+        let allRows = ([header] + rows).map { $0.map(PrintableText.escaped) }
         var widths = [Int](repeating: 0, count: header.count)
         for row in allRows {
             for (column, cell) in row.enumerated() where column < widths.count {

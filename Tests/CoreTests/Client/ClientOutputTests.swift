@@ -71,6 +71,27 @@ struct ClientOutputTests {
         #expect(!JobText.page(job).contains("reason"))
     }
 
+    /// Another user's job shows in `list`, and paths and reasons hold whatever bytes a file name
+    /// held: printed raw, an escape sequence would drive the reader's terminal and a line break
+    /// would forge a row.
+    @Test func jobTable_andPage_showControlCharactersAsEscapes() {
+        let job = JobRecord(
+            id: 3, spec: JobSpec(kind: .infer, model: "m", inputs: ["/home/eve/a\u{7}b.jpg"]), owner: 1001,
+            ownerName: "eve", group: "\u{1B}]0;owned\u{7}\n9  root  train", priority: 0, dependencies: [],
+            state: .failed, createdAt: 0, reason: "no input at /tmp/x\ny\u{9B}2J\u{202E}")
+
+        let table = JobText.table([job], now: 10)
+        #expect(table.split(separator: "\n").count == 2, "\(table)")
+        #expect(table.contains(#"\e]0;owned\a\n9  root  train"#), "\(table)")
+        let page = JobText.page(job)
+        #expect(page.contains(#"inputs:   /home/eve/a\ab.jpg"#), "\(page)")
+        #expect(page.contains(#"reason:   no input at /tmp/x\ny\u{9B}2J\u{202E}"#), "\(page)")
+        for text in [table, page, JobText.outcome(job)] {
+            #expect(!text.unicodeScalars.contains { [0x07, 0x1B, 0x9B, 0x202E].contains($0.value) }, "\(text)")
+        }
+        #expect(PrintableText.escaped("tab\tand \\ stay") == "tab\tand \\ stay")
+    }
+
     @Test func jsonText_isTheWireFormatWithNonFiniteNumbersAsStrings() throws {
         let text = JSONText.encode(ProgressEvent(phase: "epoch", time: 1, metrics: ["loss": .nan]))
         #expect(text.contains("\"loss\" : \"nan\""))

@@ -29,6 +29,19 @@ struct JobSubmissionTests {
         #expect(job.after == [3])
     }
 
+    /// `glarectl infer --model m photos/*` over twenty thousand photos made a request larger than
+    /// a frame, and glarectl said only "protocol error: frame of 1200100 bytes is larger than...".
+    @Test func infer_withMoreInputsThanARequestHolds_isAUsageErrorThatSuggestsTheFolder() throws {
+        let inputs = (0..<20_000).map { "photos/face_with_a_rather_long_file_name_\($0).jpg" }
+
+        let error = try #require(throws: UsageError.self) { try submission(["infer", "--model", "m"] + inputs) }
+
+        #expect("\(error)".contains("20000 inputs"), "\(error)")
+        #expect("\(error)".contains("folder"), "\(error)")
+        // A thousand are well within it.
+        #expect(try submission(["infer", "--model", "m"] + inputs.prefix(1000)).spec.inputs.count == 1000)
+    }
+
     @Test func train_makesARelativeDatasetPathAbsolute_keepingItsOptions() throws {
         let job = try submission(["train", "--dataset", "ferg:../data/FERG?split=0.8"])
         #expect(job.spec.dataset == "ferg:/home/ada/data/FERG?split=0.8")

@@ -68,6 +68,16 @@ struct DaemonRequestTests {
             (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["heads": "0"]), "heads"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["topology": "star"]), "topology"),
             (JobSpec(kind: .infer, model: "x"), "needs files"),
+            // A group is printed in everyone's `glarectl list`: no escape sequences, no line breaks
+            // that would forge rows, no spaces that would shift columns or defeat parallelism.<group>.
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", group: "\u{1B}]0;owned\u{7}"), "group"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", group: "night\n7  root"), "group"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", group: "x y"), "group"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic", group: "caf\u{85}"), "group"),
+            (
+                JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["batch_size": "999999999999"]),
+                "batch_size"
+            ),
         ]
         for (spec, expected) in cases {
             let reply = try client.request(.submit(spec: spec, priority: 0, after: []))
@@ -77,6 +87,25 @@ struct DaemonRequestTests {
             }
             #expect(code == .invalidSpec)
             #expect(message.contains(expected), "message: \(message)")
+        }
+        #expect(try harness.daemon.store.list(includeFinished: true).isEmpty)
+    }
+
+    /// glarectl keeps `--priority` within -1000...1000; a raw request is held to the same.
+    @Test func submit_withAPriorityOutOfRange_isRefused() throws {
+        let harness = try DaemonHarness()
+        defer { harness.tearDown() }
+        let client = try harness.client()
+
+        for priority in [WireProtocol.priorities.upperBound + 1, Int.min] {
+            let spec = JobSpec(kind: .train, dataset: "builtin:synthetic")
+            let reply = try client.request(.submit(spec: spec, priority: priority, after: []))
+            guard case .error(let code, let message) = reply else {
+                Issue.record("expected a refusal for priority \(priority), got \(reply)")
+                continue
+            }
+            #expect(code == .invalidSpec)
+            #expect(message.contains("priority"), "message: \(message)")
         }
         #expect(try harness.daemon.store.list(includeFinished: true).isEmpty)
     }

@@ -126,6 +126,30 @@ struct TrainJobTests {
         }
     }
 
+    /// Sizes no machine could hold made the worker die allocating them (a batch of 10^12 asked
+    /// for 800 TB) instead of being refused at submit with the option's name.
+    @Test func trainOptions_whenASizeIsAbsurd_failsNamingTheKey() {
+        let absurd = [
+            "batch_size": "999999999999", "widths0": "100000", "head": "100000", "embedding": "100000",
+            "heads": "100000", "threads": "1000",
+            "widths1": Array(repeating: "64", count: TrainOptions.maximumLayers + 1).joined(separator: ","),
+        ]
+        for (key, value) in absurd {
+            #expect {
+                try TrainOptions(variant: nil, epochs: nil, options: [key: value])
+            } throws: { error in
+                guard case ModelConfigurationError.badValue(let named, _, _) = error else { return false }
+                return named == key
+            }
+        }
+        // The largest sizes allowed are taken.
+        #expect(throws: Never.self) {
+            try TrainOptions(
+                variant: nil, epochs: nil,
+                options: ["batch_size": "65536", "widths0": "4096", "embedding": "4096", "threads": "256"])
+        }
+    }
+
     /// `full-gat` was refused ("the GAT convolution is not built yet") and `topology=delaunay`
     /// unknown before the attention convolution and the triangulation existed.
     @Test func trainOptions_withTheGATVariantAndTheDelaunayTopology_areAccepted() throws {

@@ -23,6 +23,30 @@ struct TrainerTests {
             validationSet: data.subset(parts[1]))
     }
 
+    /// The batch buffers are sized by the batch, so a batch of 2^40 asked for a set of 120
+    /// samples made the worker die allocating 800 TB; the batch is never larger than the set.
+    @Test func batchSizeFarAboveTheTrainingSet_trainsOnBatchesOfTheWholeSet() throws {
+        var configuration = TrainingTestSupport.tinyConfiguration()
+        configuration.dropout = 0
+        let parts = StratifiedSplit.split(labels: data.labels, fractions: [0.25], seed: 1)
+        func trainedWeights(batchSize: Int) throws -> [Float] {
+            var generator = Core.SeededGenerator(seed: 9)
+            let network = try GlareNetwork(
+                configuration: configuration, classCount: data.classNames.count, generator: &generator)
+            var training = TrainingTestSupport.quickTraining(epochs: 1, seed: 3)
+            training.batchSize = batchSize
+            let trainer = Trainer(
+                network: network, configuration: training, trainingSet: data.subset(parts[0]),
+                validationSet: data.subset(parts[1]))
+            _ = try trainer.run()
+            return TrainingTestSupport.weights(trainer.network)
+        }
+
+        let huge = try trainedWeights(batchSize: 1 << 40)
+
+        #expect(huge == (try trainedWeights(batchSize: data.subset(parts[0]).count)))
+    }
+
     @Test func sameSeed_givesTheSameModelBitForBit() throws {
         let first = try makeTrainer()
         let second = try makeTrainer()

@@ -21,6 +21,18 @@ public struct TrainOptions: Sendable, Equatable {
     /// Threads for OpenBLAS and the Swift loops, when set.
     public var threads: Int?
 
+    /// The largest batch, layer width, positional embedding and thread count an option may ask
+    /// for. Sizes far past these only end in the worker dying when it allocates them.
+    public static let maximumBatchSize = 65536
+    /// The widest layer (`widths0`..., `head`) and the largest `embedding`.
+    public static let maximumWidth = 4096
+    /// The most layers one level (or the head) may have.
+    public static let maximumLayers = 16
+    /// The most attention heads.
+    public static let maximumHeads = 64
+    /// The most threads.
+    public static let maximumThreads = 256
+
     /// Every option key the job reads.
     public static let knownKeys = [
         "activation", "attention_slope", "augment", "batch_size", "batchnorm", "class_weights", "clip", "dropout",
@@ -61,7 +73,7 @@ public struct TrainOptions: Sendable, Equatable {
 
     private mutating func apply(key: String, value: String) throws(ModelConfigurationError) {
         switch key {
-        case "embedding": model.positionalEmbeddingSize = try Self.integer(key, value, minimum: 0)
+        case "embedding": model.positionalEmbeddingSize = try Self.integer(key, value, in: 0...Self.maximumWidth)
         case "widths0", "widths1", "widths2":
             let level = Int(String(key.last!))!
             model.levelWidths[level] = try Self.widths(key, value)
@@ -70,7 +82,7 @@ public struct TrainOptions: Sendable, Equatable {
         case "activation": model.activation = try Self.choice(key, value)
         case "batchnorm": model.batchNormalization = try Self.boolean(key, value)
         case "normalization": model.normalization = try Self.choice(key, value)
-        case "heads": model.attention.heads = try Self.integer(key, value, minimum: 1)
+        case "heads": model.attention.heads = try Self.integer(key, value, in: 1...Self.maximumHeads)
         case "head_combination": model.attention.headCombination = try Self.choice(key, value)
         case "attention_slope": model.attention.negativeSlope = try Self.number(key, value, range: 0..<1)
         case "topology":
@@ -79,7 +91,7 @@ public struct TrainOptions: Sendable, Equatable {
                     key: key, value: value, expected: "one of " + LandmarkTopology.builtInNames.joined(separator: ", "))
             }
             model.topology = topology
-        case "batch_size": training.batchSize = try Self.integer(key, value, minimum: 1)
+        case "batch_size": training.batchSize = try Self.integer(key, value, in: 1...Self.maximumBatchSize)
         case "learning_rate": training.learningRate = try Self.number(key, value, range: 1e-9..<10)
         case "min_learning_rate": training.minimumLearningRate = try Self.number(key, value, range: 0..<10)
         case "weight_decay": training.optimizer.weightDecay = try Self.number(key, value, range: 0..<10)
@@ -89,7 +101,7 @@ public struct TrainOptions: Sendable, Equatable {
             let norm: Float = try Self.number(key, value, range: 0..<1e9)
             training.gradientClipNorm = norm > 0 ? norm : nil
         case "patience":
-            let patience = try Self.integer(key, value, minimum: 0)
+            let patience = try Self.integer(key, value, in: 0...Int.max)
             training.earlyStoppingPatience = patience > 0 ? patience : nil
         case "validation_fraction": training.validationFraction = Double(try Self.number(key, value, range: 0..<0.9))
         case "test_fraction": testFraction = Double(try Self.number(key, value, range: 0..<0.9))
@@ -104,14 +116,19 @@ public struct TrainOptions: Sendable, Equatable {
                 throw .badValue(key: key, value: value, expected: "none or balanced")
             }
             balancesClasses = value == "balanced"
-        case "threads": threads = try Self.integer(key, value, minimum: 1)
+        case "threads": threads = try Self.integer(key, value, in: 1...Self.maximumThreads)
         default: throw .unknownOption(key: key, known: Self.knownKeys)
         }
     }
 
-    private static func integer(_ key: String, _ value: String, minimum: Int) throws(ModelConfigurationError) -> Int {
-        guard let number = Int(value), number >= minimum else {
-            throw .badValue(key: key, value: value, expected: "an integer >= \(minimum)")
+    private static func integer(
+        _ key: String, _ value: String, in range: ClosedRange<Int>
+    ) throws(ModelConfigurationError) -> Int {
+        guard let number = Int(value), range.contains(number) else {
+            let expected =
+                range.upperBound == Int.max
+                ? "an integer >= \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)"
+            throw .badValue(key: key, value: value, expected: expected)
         }
         return number
     }
@@ -127,8 +144,12 @@ public struct TrainOptions: Sendable, Equatable {
 
     private static func widths(_ key: String, _ value: String) throws(ModelConfigurationError) -> [Int] {
         let widths = value.split(separator: ",").map { Int($0) }
-        guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw .badValue(key: key, value: value, expected: "positive integers separated by commas")
+        guard !widths.isEmpty, widths.count <= maximumLayers,
+            widths.allSatisfy({ (1...maximumWidth).contains($0 ?? 0) })
+        else {
+            throw .badValue(
+                key: key, value: value,
+                expected: "1 to \(maximumLayers) integers from 1 to \(maximumWidth) separated by commas")
         }
         return widths.map { $0! }
     }
