@@ -22,7 +22,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// A line for the help text.
     public var explanation: String {
         switch self {
-        case .success: return "success (for wait and --follow: every job succeeded)"
+        case .success: return "success (for wait, --follow and logs -f: every job succeeded)"
         case .jobFailed: return "a job failed or was cancelled"
         case .usage: return "usage error"
         case .daemonUnreachable: return "glared cannot be reached on the socket"

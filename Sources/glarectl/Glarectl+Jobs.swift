@@ -23,7 +23,12 @@ extension Glarectl {
             if case .chunk(let data, _) = event { Console.out(bytes: data) }
         }
         if follow {
-            _ = try LogFollower(connect: connect).follow(id: id, handle: write)
+            // Ends with the job's outcome, as `--follow` does, so a script can follow and branch.
+            let state = try LogFollower(connect: connect).follow(id: id, handle: write)
+            guard state == .succeeded else {
+                Console.message(JobText.outcome(try connect().show(id: id)))
+                return .jobFailed
+            }
         } else {
             _ = try connect().streamLog(id: id, follow: false, handle: write)
         }

@@ -17,9 +17,15 @@ extension EndToEnd {
                 $0.state == .running && $0.progress != nil
             }
             let workerPid = try #require(running.pid, "a running job must record its worker's pid: \(running)")
+            let follower = try harness.launchCtl(["logs", "-f", String(id)])
 
             let cancel = try harness.ctl(["cancel", String(id)])
             #expect(cancel.status == 0, "\(cancel)")
+
+            // `logs -f` ends with the job, with its outcome as `--follow` does.
+            let followed = harness.finish(follower, timeout: .seconds(90))
+            #expect(followed.status == ExitStatus.jobFailed.rawValue, "\(followed)")
+            #expect(followed.errorOutput.contains("job \(id) cancelled"), "\(followed)")
 
             let wait = try harness.ctl(["wait", String(id)], timeout: .seconds(90))
             #expect(wait.status == ExitStatus.jobFailed.rawValue, "\(wait)\n\(harness.daemonLog())")

@@ -43,7 +43,10 @@ public struct DatasetSpec: Sendable, Equatable, CustomStringConvertible {
             for pair in rest[rest.index(after: question)...].split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2, !parts[0].isEmpty else { throw .badOption(String(pair)) }
-                options[String(parts[0])] = String(parts[1])
+                // One value a key: with two, which one the reader took would be an accident.
+                guard options.updateValue(String(parts[1]), forKey: String(parts[0])) == nil else {
+                    throw .repeatedOption(String(parts[0]))
+                }
             }
             rest = String(rest[..<question])
         }
@@ -69,6 +72,8 @@ public enum DatasetSpecError: Error, Equatable, CustomStringConvertible {
     case missingLocation(String)
     /// An option that is not `key=value`.
     case badOption(String)
+    /// An option given twice.
+    case repeatedOption(String)
 
     /// A short lower-case message.
     public var description: String {
@@ -80,6 +85,7 @@ public enum DatasetSpecError: Error, Equatable, CustomStringConvertible {
             return "unknown dataset kind '\(kind)'; known kinds: \(known)"
         case .missingLocation(let text): return "dataset spec '\(text)' has no path or name after the kind"
         case .badOption(let option): return "dataset option '\(option)' is not key=value"
+        case .repeatedOption(let key): return "dataset option '\(key)' is given twice"
         }
     }
 

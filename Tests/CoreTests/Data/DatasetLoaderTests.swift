@@ -56,6 +56,14 @@ import Testing
             ])
     }
 
+    @Test func specParsing_readsOptions_andRefusesOneGivenTwice() throws {
+        let spec = try DatasetSpec(parsing: "builtin:synthetic?samples=10&seed=2")
+        #expect(spec.options == ["samples": "10", "seed": "2"] && spec.location == "synthetic")
+        #expect(throws: DatasetSpecError.repeatedOption("samples")) {
+            try DatasetSpec(parsing: "builtin:synthetic?samples=1&seed=3&samples=2")
+        }
+    }
+
     @Test func load_whenOptionIsUnknown_failsListingTheKnownOnes() throws {
         let folder = try ScratchFolder("loader")
         defer { folder.remove() }
