@@ -6,8 +6,8 @@ import Foundation
 /// Checks: the kind's required fields (a dataset for train, evaluate and extract; a model for
 /// evaluate and infer; inputs for infer), the dataset spec's syntax and the reader's own check
 /// (`DatasetLoader.validate`: name, options, path), absolute paths, epochs above
-/// zero, a training job's variant and options (`TrainOptions`: every key known, every value
-/// readable, the architecture consistent), and the model reference, which must resolve (a name, a training job's id, or a file) and
+/// zero, a job's options (a training job's through `TrainOptions`: every key known, every value
+/// readable, the architecture consistent; the other kinds' through their runners' own checks), and the model reference, which must resolve (a name, a training job's id, or a file) and
 /// becomes `modelPath`.
 struct SpecValidator {
     let daemon: Daemon
@@ -42,12 +42,18 @@ struct SpecValidator {
                 }
             }
         }
-        if spec.kind == .train {
-            do {
-                _ = try TrainOptions(variant: spec.variant, epochs: spec.epochs, options: spec.options)
-            } catch {
-                throw invalid("\(error)")
+        do {
+            switch spec.kind {
+            case .train: _ = try TrainOptions(variant: spec.variant, epochs: spec.epochs, options: spec.options)
+            case .evaluate: _ = try EvaluateJob.readOptions(spec.options)
+            case .infer: _ = try InferJob.readOptions(spec.options)
+            case .extract:
+                if let key = spec.options.keys.sorted().first {
+                    throw RunnerInputError.unknownOption(kind: .extract, option: key, known: [])
+                }
             }
+        } catch {
+            throw invalid("\(error)")
         }
         if spec.kind == .infer {
             guard !spec.inputs.isEmpty else { throw invalid("an infer job needs files or folders to read") }

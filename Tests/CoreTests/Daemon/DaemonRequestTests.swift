@@ -68,6 +68,18 @@ struct DaemonRequestTests {
             (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["heads": "0"]), "heads"),
             (JobSpec(kind: .train, dataset: "builtin:synthetic", options: ["topology": "star"]), "topology"),
             (JobSpec(kind: .infer, model: "x"), "needs files"),
+            (
+                JobSpec(kind: .infer, model: "x", inputs: ["/tmp"], options: ["biggest": "1"]),
+                "unknown option 'biggest'"
+            ),
+            (JobSpec(kind: .infer, model: "x", inputs: ["/tmp"], options: ["largest": "maybe"]), "largest=maybe"),
+            (
+                JobSpec(kind: .evaluate, dataset: "builtin:synthetic", options: ["thread": "2"]),
+                "unknown option 'thread'"
+            ),
+            (JobSpec(kind: .evaluate, dataset: "builtin:synthetic", options: ["threads": "0"]), "threads=0"),
+            (JobSpec(kind: .extract, dataset: "builtin:synthetic", options: ["foo": "bar"]), "known options: none"),
+            (JobSpec(kind: .train, dataset: "builtin:synthetic?samples=1&samples=2"), "given twice"),
             // A group is printed in everyone's `glarectl list`: no escape sequences, no line breaks
             // that would forge rows, no spaces that would shift columns or defeat parallelism.<group>.
             (JobSpec(kind: .train, dataset: "builtin:synthetic", group: "\u{1B}]0;owned\u{7}"), "group"),

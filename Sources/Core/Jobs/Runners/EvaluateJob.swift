@@ -11,7 +11,7 @@ public enum EvaluateJob {
         }
         guard let datasetText = spec.dataset else { throw JobInputError.missing("an evaluate job needs a dataset") }
         let model = try GlareModel.load(contentsOf: URL(fileURLWithPath: modelPath))
-        if let threads = spec.options["threads"].flatMap(Int.init) { try ComputeThreads.set(threads) }
+        if let threads = try readOptions(spec.options) { try ComputeThreads.set(threads) }
 
         context.reportProgress(
             ProgressEvent(phase: "loading", time: Date().timeIntervalSince1970, message: datasetText))
@@ -46,6 +46,21 @@ public enum EvaluateJob {
                 "accuracy": evaluation.metrics.accuracy, "macro_f1": evaluation.metrics.macroF1,
                 "samples": Double(dataset.count), "dropped": Double(dataset.dropped.count),
             ])
+    }
+
+    /// The options an evaluate job takes.
+    static let knownOptions = ["threads"]
+
+    /// The `threads` option, if given; refuses unknown options and bad values (also at submit).
+    static func readOptions(_ options: [String: String]) throws(RunnerInputError) -> Int? {
+        for key in options.keys.sorted() where !knownOptions.contains(key) {
+            throw .unknownOption(kind: .evaluate, option: key, known: knownOptions)
+        }
+        guard let text = options["threads"] else { return nil }
+        guard let threads = Int(text), (1...256).contains(threads) else {
+            throw .badOptionValue(option: "threads", value: text, expected: "a whole number from 1 to 256")
+        }
+        return threads
     }
 
     /// The dataset's labels as indices into the model's class names; a class the model does not

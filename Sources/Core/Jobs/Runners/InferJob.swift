@@ -30,7 +30,7 @@ public enum InferJob {
         extractorVersion: @autoclosure @escaping () -> String,
         makeExtractor: @escaping LandmarkExtractorFactory
     ) throws -> WorkerOutcome {
-        let largestOnly = try parseOptions(spec.options)
+        let largestOnly = try readOptions(spec.options)
         guard !spec.inputs.isEmpty else { throw RunnerInputError.missingInputs }
         let inputs = InferInputs(paths: spec.inputs)
         let cache = LandmarkCache(
@@ -70,8 +70,8 @@ public enum InferJob {
         return WorkerOutcome(state: .succeeded, summary: summary)
     }
 
-    /// Whether `largest=1` was asked for; refuses unknown options.
-    private static func parseOptions(_ options: [String: String]) throws(RunnerInputError) -> Bool {
+    /// Whether `largest=1` was asked for; refuses unknown options (also at submit).
+    static func readOptions(_ options: [String: String]) throws(RunnerInputError) -> Bool {
         for key in options.keys.sorted() where !knownOptions.contains(key) {
             throw .unknownOption(kind: .infer, option: key, known: knownOptions)
         }

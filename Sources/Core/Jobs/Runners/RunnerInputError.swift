@@ -18,8 +18,8 @@ public enum RunnerInputError: Error, Equatable, CustomStringConvertible {
         case .missingModel(let kind): return "\(kind.rawValue) job has no model"
         case .missingInputs: return "infer job has no input files or folders"
         case .unknownOption(let kind, let option, let known):
-            return
-                "unknown option '\(option)' for \(kind.rawValue) jobs; known options: \(known.joined(separator: ", "))"
+            let list = known.isEmpty ? "none" : known.joined(separator: ", ")
+            return "unknown option '\(option)' for \(kind.rawValue) jobs; known options: \(list)"
         case .badOptionValue(let option, let value, let expected):
             return "option \(option)=\(value) is not valid; expected \(expected)"
         }
