@@ -42,7 +42,7 @@ extension Glarectl {
         for item in items {
             if let error = item.error {
                 status = worse(status, ExitStatus(ClientError.errorReply(error)))
-                Console.message("job \(item.id): \(error.message)")
+                Console.message(error.message)
             } else if let job = item.job {
                 Console.out("\(job.id) \(job.state == .running ? "cancelling" : job.state.rawValue)\n")
             }
@@ -61,7 +61,7 @@ extension Glarectl {
         for item in items {
             if let error = item.error {
                 status = worse(status, ExitStatus(ClientError.errorReply(error)))
-                Console.message("job \(item.id): \(error.message)")
+                Console.message(error.message)
             } else if let job = item.job {
                 if !arguments.has("json") { Console.out("\(job.id) \(job.state.rawValue)\n") }
                 if job.state != .succeeded {

@@ -11,7 +11,7 @@ extension RequestHandler {
 
     /// Sends the log from `fromOffset`; with `follow`, keeps sending until the job is final.
     func streamLog(id: Int64, follow: Bool, fromOffset: Int64) throws {
-        let job = try managedJob(id, operation: "logs", action: "read the log of")
+        let job = try managedJob(id, operation: "logs", action: "read its log")
         guard fromOffset >= 0 else { throw ErrorReply(code: .badRequest, message: "fromOffset must not be negative") }
         let path = daemon.files.directory(of: job.id).log.path
         var offset = fromOffset
@@ -48,7 +48,7 @@ extension RequestHandler {
 
     /// Sends a result file from `offset` as `fileChunk`s, the last with `isLast`.
     func streamResultFile(id: Int64, name: String, offset: Int64) throws {
-        let job = try managedJob(id, operation: "fetchFile", action: "read the results of")
+        let job = try managedJob(id, operation: "fetchFile", action: "read its results")
         guard Self.isSafeResultName(name) else {
             throw ErrorReply(code: .badRequest, message: "result file names are relative to results/ without '..'")
         }

@@ -67,14 +67,14 @@ struct RequestHandler {
         case .wait(let ids):
             return .batch(try wait(ids: ids))
         case .retry(let id):
-            let original = try managedJob(id, operation: "retry", action: "retry")
+            let original = try managedJob(id, operation: "retry", action: "retry it")
             let job = try store.retry(id: original.id)
             daemon.log.info(
                 "job submitted", ["GLARE_JOB": String(job.id), "GLARE_USER": caller.name, "GLARE_RETRY_OF": String(id)])
             daemon.schedulerWake.notify()
             return .submitted(job)
         case .remove(let id):
-            let job = try managedJob(id, operation: "remove", action: "remove")
+            let job = try managedJob(id, operation: "remove", action: "remove it")
             try store.remove(id: job.id)
             do {
                 try daemon.files.removeDirectory(of: job.id)
@@ -85,7 +85,7 @@ struct RequestHandler {
             daemon.jobChanges.notify()
             return .ok
         case .result(let id):
-            return .files(try resultFiles(of: try managedJob(id, operation: "result", action: "read the results of")))
+            return .files(try resultFiles(of: try managedJob(id, operation: "result", action: "read its results")))
         case .models:
             return .models(try ModelCatalog(daemon: daemon).models(visibleTo: caller))
         case .drain:
@@ -179,7 +179,7 @@ struct RequestHandler {
     /// Cancels one job: waiting ones at once, running ones through their worker.
     private func cancel(id: Int64) -> BatchItem {
         do {
-            let job = try managedJob(id, operation: "cancel", action: "cancel")
+            let job = try managedJob(id, operation: "cancel", action: "cancel it")
             let changed = try store.cancel(id: job.id)
             if changed.state == .running { daemon.stopWorker(jobId: id, reason: .cancel) }
             daemon.log.info("job cancelled", ["GLARE_JOB": String(id), "GLARE_USER": caller.name])
@@ -190,7 +190,7 @@ struct RequestHandler {
         } catch let failure as StoreError {
             return BatchItem(id: id, error: ErrorReply(failure))
         } catch {
-            return BatchItem(id: id, error: ErrorReply(code: .internal, message: "\(error)"))
+            return BatchItem(id: id, error: ErrorReply(code: .internal, message: "job \(id): \(error)"))
         }
     }
 
@@ -245,7 +245,7 @@ struct RequestHandler {
                 ])
             throw ErrorReply(
                 code: .denied,
-                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(action) it")
+                message: "job \(id) belongs to \(job.ownerName); only its owner or an admin may \(action)")
         }
         return job
     }

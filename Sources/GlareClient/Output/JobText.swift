@@ -48,8 +48,11 @@ public enum JobText {
 
     /// The one-line outcome `wait` and `--follow` print for a job that did not succeed.
     public static func outcome(_ job: JobRecord) -> String {
-        let reason = job.reason.map { ": \(PrintableText.escaped($0))" } ?? ""
-        return "job \(job.id) \(job.state.rawValue)\(reason)"
+        // A reason that only repeats the state ("cancelled") adds nothing.
+        guard let reason = job.reason, reason != job.state.rawValue else {
+            return "job \(job.id) \(job.state.rawValue)"
+        }
+        return "job \(job.id) \(job.state.rawValue): \(PrintableText.escaped(reason))"
     }
 
     /// A whole number without decimals (counts, epochs), anything else as `ProgressText.number` does.

@@ -65,6 +65,9 @@ struct ClientOutputTests {
         }
         #expect(page.contains("\nreason:   dependency 4 failed\n"))
         #expect(JobText.outcome(job) == "job 12 failed: dependency 4 failed")
+        var cancelled = job
+        (cancelled.state, cancelled.reason) = (.cancelled, "cancelled")
+        #expect(JobText.outcome(cancelled) == "job 12 cancelled")
         job.summary = ["epochs": 2, "test_accuracy": 0.8125, "loss": .nan]
         #expect(JobText.page(job).contains("\nsummary:  epochs=2 loss=nan test_accuracy=0.812\n"))
         job.reason = nil
