@@ -79,13 +79,15 @@ enum DatasetPaths {
         (try? entry(at: url)) == .file
     }
 
-    /// The image files under `folder` at any depth, sorted by path.
+    /// The image files under `folder` at any depth, sorted by path (FIFOs, sockets and devices left out).
     static func images(under folder: URL) throws(DatasetLoadError) -> [URL] {
         var found: [URL] = []
         for entry in try sortedContents(of: folder) {
             if isFolder(entry) {
                 found.append(contentsOf: try images(under: entry))
-            } else if isImage(entry), isRegularFile(entry) {
+            } else if isImage(entry), (try? self.entry(at: entry)) != .other {
+                // A listed name stat cannot reach (not UTF-8, gone since the listing) stays in, so
+                // the reader drops it as `missing_file` with the reason instead of losing it unseen.
                 found.append(entry)
             }
         }

@@ -64,6 +64,29 @@ import Testing
         }
     }
 
+    /// A name that is not UTF-8 was dropped from an infer job's output without a word.
+    @Test func inferInputs_giveAnErrorRowForANameThatIsNotUTF8() throws {
+        let folder = try ScratchFolder("loader")
+        defer { folder.remove() }
+        _ = try folder.write("x", to: "photos/b.jpg")
+        let rawName: [UInt8] =
+            Array((folder.path("photos").path + "/a").utf8) + [0xFF, 0xFE] + Array(".jpg".utf8) + [0]
+        let descriptor = rawName.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o600) }
+        }
+        try #require(descriptor >= 0)
+        close(descriptor)
+
+        let inputs = InferInputs(paths: [folder.path("photos").path])
+
+        #expect(inputs.items.count == 2)
+        let reasons = inputs.items.compactMap { item -> String? in
+            if case .missing(_, let reason) = item { return reason }
+            return nil
+        }
+        #expect(reasons == ["the file name is not valid UTF-8; rename the file"])
+    }
+
     @Test func load_whenOptionIsUnknown_failsListingTheKnownOnes() throws {
         let folder = try ScratchFolder("loader")
         defer { folder.remove() }

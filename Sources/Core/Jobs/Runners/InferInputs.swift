@@ -46,13 +46,13 @@ struct InferInputs {
             switch entry {
             case .folder:
                 do {
-                    let files = try Self.files(under: url)
-                    if files.isEmpty {
+                    let found = try Self.items(under: url)
+                    if found.isEmpty {
                         items.append(
                             .missing(path: url.path, reason: "no .jpg, .jpeg, .png or .csv files in this folder"))
                     }
-                    for file in files where seen.insert(file.path).inserted {
-                        items.append(Self.item(for: file))
+                    for item in found where seen.insert(item.path).inserted {
+                        items.append(item)
                     }
                 } catch {
                     items.append(.missing(path: url.path, reason: "\(error)"))
@@ -70,15 +70,25 @@ struct InferInputs {
         url.pathExtension.lowercased() == "csv" ? .landmarkFile(url) : .image(url)
     }
 
-    private static func files(under folder: URL) throws -> [URL] {
-        var found: [URL] = []
+    /// The images and landmark files under `folder` at any depth, by path; one that cannot be
+    /// reached by its listed name becomes an error row, never a silent gap in the output.
+    private static func items(under folder: URL) throws -> [Item] {
+        var found: [Item] = []
         for entry in try DatasetPaths.sortedContents(of: folder) {
             if DatasetPaths.isFolder(entry) {
-                found += try files(under: entry)
-            } else if DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv",
-                DatasetPaths.isRegularFile(entry)
-            {
-                found.append(entry)
+                found += try items(under: entry)
+                continue
+            }
+            guard DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv" else { continue }
+            do {
+                if try DatasetPaths.entry(at: entry) == .file { found.append(item(for: entry)) }
+            } catch {
+                // Foundation lists a name that is not UTF-8 with U+FFFD in place of its bytes, a
+                // name no call can open again.
+                let reason =
+                    entry.lastPathComponent.contains("\u{FFFD}")
+                    ? "the file name is not valid UTF-8; rename the file" : "\(error)"
+                found.append(.missing(path: entry.path, reason: reason))
             }
         }
         return found
