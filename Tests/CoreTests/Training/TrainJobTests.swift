@@ -8,8 +8,11 @@ struct TrainJobTests {
     final class Recorder: @unchecked Sendable {
         private let lock = NSLock()
         private var storedEvents: [ProgressEvent] = []
+        private var storedLines: [String] = []
         var events: [ProgressEvent] { lock.withLock { storedEvents } }
+        var lines: [String] { lock.withLock { storedLines } }
         func record(_ event: ProgressEvent) { lock.withLock { storedEvents.append(event) } }
+        func record(line: String) { lock.withLock { storedLines.append(line) } }
     }
 
     static func context(
@@ -18,7 +21,7 @@ struct TrainJobTests {
         JobContext(
             jobId: 1, directory: JobDirectory(url: folder),
             landmarkCacheDirectory: folder.appendingPathComponent("cache"),
-            reportProgress: { recorder.record($0) }, stopRequested: stop, log: { _ in })
+            reportProgress: { recorder.record($0) }, stopRequested: stop, log: { recorder.record(line: $0) })
     }
 
     static let smallOptions = [
@@ -49,17 +52,30 @@ struct TrainJobTests {
                 with: Data(contentsOf: directory.results.appendingPathComponent("history.json"))) as? [String: Any]
         #expect((history?["epochs"] as? [[String: Any]])?.count == 2)
         #expect(recorder.events.filter { $0.phase == "epoch" }.count == 2)
+        let testSamples = Int(outcome.summary["test_samples"] ?? -1)
+        let lastTrainingEvent = recorder.events.last
+        #expect(lastTrainingEvent?.phase == "evaluating")
+        #expect(lastTrainingEvent?.done == testSamples && lastTrainingEvent?.total == testSamples)
 
         let model = try GlareModel.load(contentsOf: directory.model)
         #expect(model.configuration.variant == .regions && model.classNames.count == 8)
 
+        // What `list`, `show` and `--follow` show of a finished evaluation: all samples done, and the figures in the log.
         let evaluationFolder = folder.appendingPathComponent("evaluate")
+        let evaluationRecorder = Recorder()
         let evaluation = try EvaluateJob.run(
             JobSpec(
                 kind: .evaluate, dataset: "builtin:synthetic?samples=40&seed=9&difficulty=easy",
                 modelPath: directory.model.path),
-            context: Self.context(in: evaluationFolder, recorder: recorder))
+            context: Self.context(in: evaluationFolder, recorder: evaluationRecorder))
         #expect(evaluation.state == .succeeded && evaluation.summary["samples"] == 40)
+        let lastEvaluationEvent = evaluationRecorder.events.last
+        #expect(lastEvaluationEvent?.phase == "evaluating")
+        #expect(lastEvaluationEvent?.done == 40 && lastEvaluationEvent?.total == 40)
+        let figures = String(
+            format: "accuracy %.4f, macro F1 %.4f on 40 samples", evaluation.summary["accuracy"] ?? -1,
+            evaluation.summary["macro_f1"] ?? -1)
+        #expect(evaluationRecorder.lines.last == figures)
         let csv = try String(
             contentsOf: evaluationFolder.appendingPathComponent("results/predictions.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 41)
@@ -104,6 +120,8 @@ struct TrainJobTests {
             kind: .train, dataset: "builtin:synthetic?samples=120&seed=3", epochs: 3, options: Self.smallOptions)
         let outcome = try TrainJob.run(spec, context: Self.context(in: folder, recorder: Recorder(), stop: { true }))
         #expect(outcome.state == .interrupted)
+        // A cancel stops training the same way as a shutdown, so the reason must not promise that the job resumes.
+        #expect(outcome.reason?.contains("resume") == false)
         #expect(FileManager.default.fileExists(atPath: JobDirectory(url: folder).lastCheckpoint.path))
         #expect(!FileManager.default.fileExists(atPath: JobDirectory(url: folder).model.path))
     }

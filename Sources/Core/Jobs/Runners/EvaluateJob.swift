@@ -40,6 +40,16 @@ public enum EvaluateJob {
         try JobFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
         try writePredictions(evaluation, dataset: dataset, classNames: model.classNames, to: results)
 
+        // The last event is what `list`, `show` and `--follow` keep showing once the job has ended, and the
+        // log line is the answer someone following the job waits for.
+        context.reportProgress(
+            ProgressEvent(
+                phase: "evaluating", time: Date().timeIntervalSince1970, done: dataset.count, total: dataset.count))
+        context.log(
+            String(
+                format: "accuracy %.4f, macro F1 %.4f on %d samples", evaluation.metrics.accuracy,
+                evaluation.metrics.macroF1, dataset.count))
+
         return WorkerOutcome(
             state: .succeeded,
             summary: [

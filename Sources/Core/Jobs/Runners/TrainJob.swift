@@ -44,15 +44,20 @@ public enum TrainJob {
         if result.outcome == .interrupted {
             return WorkerOutcome(
                 state: .interrupted,
-                reason: "stop requested after \(result.history.count) epochs; the job resumes from its checkpoint",
+                reason: "stopped on request after \(result.history.count) epochs; its checkpoint is saved",
                 summary: ["epochs": Double(result.history.count)])
         }
 
         // With no test samples (`test_fraction=0`) there are no test figures: a zero accuracy would be plotted.
         var test: ModelEvaluation?
         if parts.test.count > 0 {
-            context.reportProgress(ProgressEvent(phase: "evaluating", time: Date().timeIntervalSince1970))
+            let testSamples = parts.test.count
+            context.reportProgress(
+                ProgressEvent(phase: "evaluating", time: Date().timeIntervalSince1970, done: 0, total: testSamples))
             test = try ModelEvaluation(network: network, normalizedDataset: parts.test)
+            context.reportProgress(
+                ProgressEvent(
+                    phase: "evaluating", time: Date().timeIntervalSince1970, done: testSamples, total: testSamples))
         }
         var summary: [String: Double] = [
             "epochs": Double(result.history.count), "best_epoch": Double(result.bestEpoch),
