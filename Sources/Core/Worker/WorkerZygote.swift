@@ -165,7 +165,8 @@ public enum WorkerZygote {
             report("glare-worker --zygote: no warm-up (workers start slower): \(SystemCallError("mkdtemp"))")
             return
         }
-        let folder = URL(fileURLWithPath: String(cString: template), isDirectory: true)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let folder = URL(fileURLWithPath: path, isDirectory: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
             var generator = SeededGenerator(seed: 1)
