@@ -37,9 +37,23 @@ public final class DaemonConnection {
     public init(socket: UnixSocket, socketPath: String, timeout: Duration = .seconds(30)) throws(ClientError) {
         self.socket = socket
         self.socketPath = socketPath
-        try sendFrame(Hello(software: DaemonConnection.software))
+        // A daemon that turns the connection away (too many open) writes its reason and hangs up
+        // without reading our hello, so the hello may fail to send; the reason is still there to read.
+        var unsentHello: ClientError?
+        do {
+            try sendFrame(Hello(software: DaemonConnection.software))
+        } catch {
+            guard case .connectionClosed = error else { throw error }
+            unsentHello = error
+        }
 
-        guard let payload = try nextPayload(timeout: timeout) else {
+        let received: Data?
+        do {
+            received = try nextPayload(timeout: timeout)
+        } catch {
+            throw unsentHello ?? error
+        }
+        guard let payload = received else {
             throw .daemonUnreachable(socketPath: socketPath, reason: "no hello from glared within \(timeout)")
         }
         do {
@@ -53,6 +67,8 @@ public final class DaemonConnection {
             }
             throw .protocolError(error)
         }
+        // It said hello but had hung up by the time ours went out.
+        if let unsentHello { throw unsentHello }
     }
 
     /// Closes the connection.

@@ -74,6 +74,21 @@ struct DaemonConnectionTests {
         try daemon.finish()
     }
 
+    /// A daemon at its connection limit answers `busy` and hangs up without reading the hello; a
+    /// client whose hello then fails to send must still show the daemon's reason.
+    @Test func open_whenDaemonAnswersAndHangsUpBeforeTheHello_throwsItsErrorReply() throws {
+        let daemon = try FakeDaemon { peer in
+            try peer.send(Reply.error(code: .busy, message: "glared serves 2 connections at most"))
+        }
+        try daemon.waitForScript()
+        defer { daemon.clientSocket.close() }
+
+        #expect(throws: ClientError.errorReply(ErrorReply(code: .busy, message: "glared serves 2 connections at most")))
+        {
+            try daemon.connect()
+        }
+    }
+
     @Test func open_whenDaemonHelloHasOtherVersion_throwsProtocolError() throws {
         let daemon = try FakeDaemon { peer in
             _ = try peer.receivePayload()

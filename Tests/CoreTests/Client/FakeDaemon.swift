@@ -82,6 +82,12 @@ final class FakeDaemon: @unchecked Sendable {
     /// Waits for the script to end and rethrows its error.
     func finish() throws {
         clientSocket.close()
+        try waitForScript()
+    }
+
+    /// Waits for the script to end (its end of the socket closed) and rethrows its error, leaving
+    /// the client's end open.
+    func waitForScript() throws {
         guard done.wait(timeout: .now() + 20) == .success else { throw FakeDaemonFailure.closedEarly }
         if let error = lock.withLock({ scriptError }) { throw error }
     }
