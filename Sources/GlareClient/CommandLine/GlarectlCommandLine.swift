@@ -44,7 +44,7 @@ public enum GlarectlCommandLine {
                     help: "landmarks, regions or full (default), each optionally -gcn (default) or -gat"),
             ] + submitOptions,
             details: [
-                "example: glarectl train --dataset 'builtin:synthetic?samples=2000' --epochs 5 --follow",
+                "example: glarectl train --dataset builtin:synthetic --epochs 40 --follow   (4,000 synthetic faces)",
                 "dataset specs: builtin:NAME, affectnet:DIR, ferg:DIR, folder:DIR, landmarks:FILE.csv;",
                 "reader options follow a '?', e.g. builtin:synthetic?samples=4000&seed=7.",
             ]),

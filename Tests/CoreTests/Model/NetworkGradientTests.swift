@@ -10,6 +10,7 @@ struct NetworkGradientTests {
         activation: ModelConfiguration.Activation, convolution: ModelConfiguration.Convolution = .gcn
     ) -> ModelConfiguration {
         var configuration = ModelConfiguration()
+        configuration.dropout = 0.3
         configuration.convolution = convolution
         configuration.attention.heads = 2
         configuration.attention.headCombination = .average
@@ -161,6 +162,10 @@ struct NetworkGradientTests {
     @Test func peerReference_hasThePeersReadoutWidthAndLayers() throws {
         let configuration = ModelConfiguration.peerReference
         #expect(configuration.readoutWidth == 64 + 9 * 128 + 128)
+        #expect(configuration.dropout == 0.3)
+        var glareDefault = configuration
+        glareDefault.dropout = ModelConfiguration().dropout
+        #expect(glareDefault == ModelConfiguration(), "the default differs from the peer in dropout alone")
         var generator = Core.SeededGenerator(seed: 1)
         let network = try GlareNetwork(configuration: configuration, classCount: 7, generator: &generator)
         // The peer's parameter count for 7 classes: embedding, five GCN layers with BatchNorm, the head.

@@ -113,6 +113,26 @@ struct TrainJobTests {
         }
     }
 
+    /// A run that stopped early said so only in history.json; a user reading the log thought
+    /// training had broken.
+    @Test func trainJob_thatStopsEarly_saysSoInItsLog() throws {
+        let folder = try TrainingTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = Self.smallOptions
+        // A learning rate too small to change the validation F1, so the first epoch stays the best.
+        (options["learning_rate"], options["patience"], options["schedule"]) = ("1e-9", "2", "constant")
+        let recorder = Recorder()
+        let spec = JobSpec(kind: .train, dataset: "builtin:synthetic?samples=120&seed=3", epochs: 10, options: options)
+
+        let outcome = try TrainJob.run(spec, context: Self.context(in: folder, recorder: recorder))
+
+        #expect(outcome.summary["stopped_early"] == 1 && outcome.summary["epochs"].map { $0 < 10 } == true)
+        let line = recorder.lines.first { $0.hasPrefix("stopped early after") }
+        #expect(
+            line?.contains("of 10 epochs") == true && line?.contains("did not improve for 2") == true,
+            "\(recorder.lines)")
+    }
+
     @Test func trainJob_whenStopIsRequested_returnsInterruptedAndLeavesACheckpoint() throws {
         let folder = try TrainingTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -47,6 +47,13 @@ public enum TrainJob {
                 reason: "stopped on request after \(result.history.count) epochs; its checkpoint is saved",
                 summary: ["epochs": Double(result.history.count)])
         }
+        if result.stoppedEarly {
+            let patience = options.training.earlyStoppingPatience ?? 0
+            context.log(
+                "stopped early after \(result.history.count) of \(options.training.epochs) epochs: validation "
+                    + "macro F1 did not improve for \(patience); the model keeps epoch \(result.bestEpoch)'s weights "
+                    + "(--option patience=0 turns this off)")
+        }
 
         // With no test samples (`test_fraction=0`) there are no test figures: a zero accuracy would be plotted.
         var test: ModelEvaluation?

@@ -10,8 +10,8 @@
 /// `validation_fraction`, `test_fraction`, `seed`, `augment` (true, false), `class_weights`
 /// (none, balanced), `threads`.
 public struct TrainOptions: Sendable, Equatable {
-    /// The architecture.
-    public var model = ModelConfiguration.peerReference
+    /// The architecture: glare's default model unless options change it.
+    public var model = ModelConfiguration()
     /// The training settings.
     public var training = TrainingConfiguration()
     /// The share held out for the test figures when the dataset defines no test split.
