@@ -59,6 +59,9 @@ struct TrainJobTests {
 
         let model = try GlareModel.load(contentsOf: directory.model)
         #expect(model.configuration.variant == .regions && model.classNames.count == 8)
+        #expect(
+            !FileManager.default.fileExists(atPath: directory.checkpoints.path),
+            "a succeeded job has no use for its checkpoint")
 
         // What `list`, `show` and `--follow` show of a finished evaluation: all samples done, and the figures in the log.
         let evaluationFolder = folder.appendingPathComponent("evaluate")

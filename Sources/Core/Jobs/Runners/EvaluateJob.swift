@@ -37,8 +37,7 @@ public enum EvaluateJob {
         let report = TrainingReport(
             test: evaluation.metrics, testLoss: evaluation.loss, samples: ["samples": Double(dataset.count)],
             dropped: DroppedSummary(dataset.dropped))
-        try JobFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
-        try writePredictions(evaluation, dataset: dataset, classNames: model.classNames, to: results)
+        try writeResults(report, evaluation, dataset: dataset, classNames: model.classNames, to: results)
 
         // The last event is what `list`, `show` and `--follow` keep showing once the job has ended, and the
         // log line is the answer someone following the job waits for.
@@ -95,8 +94,10 @@ public enum EvaluateJob {
         var probabilities: [String: Float]
     }
 
-    private static func writePredictions(
-        _ evaluation: ModelEvaluation, dataset: LandmarkDataset, classNames: [String], to folder: URL
+    /// `metrics.json`, `predictions.csv` and `predictions.json`, durably, with one folder flush.
+    private static func writeResults(
+        _ report: TrainingReport, _ evaluation: ModelEvaluation, dataset: LandmarkDataset, classNames: [String],
+        to folder: URL
     ) throws {
         let classes = classNames.count
         var csv = "source,label,prediction," + classNames.map { "p_" + $0 }.joined(separator: ",") + "\n"
@@ -113,7 +114,10 @@ public enum EvaluateJob {
                     source: source, label: label, prediction: prediction,
                     probabilities: Dictionary(uniqueKeysWithValues: zip(classNames, row))))
         }
-        try Data(csv.utf8).write(to: folder.appendingPathComponent("predictions.csv"), options: .atomic)
-        try JobFiles.writeJSON(records, to: folder.appendingPathComponent("predictions.json"))
+        try ResultFileWriter.write([
+            (ResultFileWriter.json(report), folder.appendingPathComponent("metrics.json")),
+            (Data(csv.utf8), folder.appendingPathComponent("predictions.csv")),
+            (ResultFileWriter.json(records), folder.appendingPathComponent("predictions.json")),
+        ])
     }
 }

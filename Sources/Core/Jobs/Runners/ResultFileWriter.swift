@@ -16,8 +16,16 @@ enum ResultFileWriter {
 
     /// Writes `value` as pretty, key-sorted JSON.
     static func writeJSON(_ value: some Encodable, to url: URL) throws {
+        try write(json(value), to: url)
+    }
+
+    /// `value` as pretty, key-sorted JSON; a non-finite number becomes the string "nan", "inf"
+    /// or "-inf" (JSON has no such numbers).
+    static func json(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try write(encoder.encode(value), to: url)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(value)
     }
 }

@@ -86,11 +86,15 @@ public enum TrainJob {
         let report = TrainingReport(
             test: test?.metrics, testLoss: test?.loss, samples: summary.filter { $0.key.hasSuffix("samples") },
             dropped: DroppedSummary(dataset.dropped))
-        try JobFiles.writeJSON(report, to: results.appendingPathComponent("metrics.json"))
         let history = TrainingHistoryFile(
             epochs: result.history, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
             model: options.model, training: options.training, classNames: dataset.classNames)
-        try JobFiles.writeJSON(history, to: results.appendingPathComponent("history.json"))
+        try ResultFileWriter.write([
+            (ResultFileWriter.json(report), results.appendingPathComponent("metrics.json")),
+            (ResultFileWriter.json(history), results.appendingPathComponent("history.json")),
+        ])
+        // The job is done: nothing resumes from its checkpoint (about four copies of the weights).
+        try? FileManager.default.removeItem(at: context.directory.checkpoints)
 
         summary["seconds"] = Date().timeIntervalSince(started)
         if let test {
@@ -178,18 +182,6 @@ struct TrainingHistoryFile: Codable {
     var training: TrainingConfiguration
     /// The class names.
     var classNames: [String]
-}
-
-/// Writing a job's result files.
-enum JobFiles {
-    /// Pretty-printed JSON with sorted keys, written atomically.
-    static func writeJSON<Value: Encodable>(_ value: Value, to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(value).write(to: url, options: .atomic)
-    }
 }
 
 /// A job spec that lacks what the job needs.
