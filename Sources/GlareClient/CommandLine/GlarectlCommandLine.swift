@@ -9,7 +9,8 @@ public enum GlarectlCommandLine {
         commands: commands,
         globalOptions: [
             OptionDefinition(
-                "socket", .value(placeholder: "PATH"), help: "glared's socket (default: see glarectl --help)")
+                "socket", .value(placeholder: "PATH"),
+                help: "glared's socket (default: $GLARE_SOCKET, your own glared's, the system's)")
         ],
         epilogue: epilogue)
 
