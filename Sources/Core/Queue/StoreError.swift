@@ -45,7 +45,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .queueLimitReached(let owner, let limit):
             return "user \(owner) already has \(limit) jobs waiting, the most allowed"
         case .invalidState(let id, let state, let operation):
-            return "cannot \(operation) job \(id): it is \(state.rawValue)"
+            return "cannot \(operation) job \(id): it \(Self.phrase(for: state))"
         case .staleAttempt(let id, let attempt, let current):
             return "job \(id) attempt \(attempt) is stale (current attempt \(current))"
         case .notFinalState(let state):
@@ -57,6 +57,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "job \(id) has an unreadable \(column): \(detail)"
         case .database(let error):
             return error.description
+        }
+    }
+
+    /// How a message says a job is in `state`: "is running", "has succeeded", "was cancelled".
+    static func phrase(for state: JobState) -> String {
+        switch state {
+        case .queued, .running: return "is \(state.rawValue)"
+        case .succeeded, .failed: return "has \(state.rawValue)"
+        case .cancelled, .interrupted: return "was \(state.rawValue)"
         }
     }
 }

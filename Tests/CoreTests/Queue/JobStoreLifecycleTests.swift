@@ -128,6 +128,12 @@ struct JobStoreLifecycleTests {
             try store.cancel(id: job.id)
         }
         #expect(throws: StoreError.notFound(id: 999)) { try store.cancel(id: 999) }
+        #expect(
+            StoreError.invalidState(id: 3, state: .succeeded, operation: "retry").description
+                == "cannot retry job 3: it has succeeded")
+        #expect(
+            StoreError.invalidState(id: 3, state: .cancelled, operation: "cancel").description
+                == "cannot cancel job 3: it was cancelled")
     }
 
     @Test func cancel_whenRunning_onlyRequestsItUntilTheSupervisorFinishes() throws {
