@@ -22,6 +22,18 @@ public final class RegionPooling: Layer {
         self.init(pooling: SparseMatrix(meanOverNodes: nodeCount))
     }
 
+    /// The mean over all nodes of `partition`'s level, taken from the block means that pooling by
+    /// `partition` makes: `sum over blocks of (block size / nodes) * block mean`, `[batch, 1, features]`
+    /// from `[batch, blocks, features]`. It reads the small pooled tensor instead of the level's output.
+    convenience init(meanFromBlocksOf partition: Partition) {
+        let sizes = partition.blockSizes
+        self.init(
+            pooling: SparseMatrix(
+                rowCount: 1, columnCount: partition.blockCount, rowStarts: [0, partition.blockCount],
+                columns: Array(0..<partition.blockCount),
+                values: sizes.map { Float($0) / Float(partition.nodeCount) }))
+    }
+
     private init(pooling: SparseMatrix) {
         self.pooling = pooling
         transposedPooling = pooling.transposed()
