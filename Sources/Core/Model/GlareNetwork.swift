@@ -221,22 +221,27 @@ public final class GlareNetwork {
         // added in place into the readout part (a tensor of the mean pooling or of the readout).
         var above: Tensor?
         for level in (0..<levels.count).reversed() {
+            var layers = levels[level][...]
             var current: Tensor
-            switch level {
-            case 0:
-                if let above {
-                    // The level-0 mean was taken from the regions: its gradient joins the regions' (a small
-                    // tensor), and the pooling's backward writes the level-0 gradient in one pass.
-                    levelZeroMean.backward(parts[0], addingInto: above)
-                    current = try poolings[0].backward(above)
+            if level == 0, let above {
+                // The level-0 mean was taken from the regions: its gradient joins the regions' (a small
+                // tensor), and the level's last block expands that through the pooling row by row.
+                levelZeroMean.backward(parts[0], addingInto: above)
+                if let block = layers.last as? GraphConvolutionBlock {
+                    current = try block.backward(pooledGradient: above, through: poolings[0])
+                    layers = layers.dropLast()
                 } else {
-                    current = try levelZeroMean.backward(parts[0])
+                    current = try poolings[0].backward(above)
                 }
-            case 1: current = parts[1]
-            default: current = try lastLevelMean!.backward(parts[2])
+            } else {
+                switch level {
+                case 0: current = try levelZeroMean.backward(parts[0])
+                case 1: current = parts[1]
+                default: current = try lastLevelMean!.backward(parts[2])
+                }
+                if let above { poolings[level].backward(above, addingInto: current) }
             }
-            if level > 0, let above { poolings[level].backward(above, addingInto: current) }
-            for layer in levels[level].reversed() { current = try layer.backward(current) }
+            for layer in layers.reversed() { current = try layer.backward(current) }
             above = current
         }
         let fromAbove = above

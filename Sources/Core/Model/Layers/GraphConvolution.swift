@@ -65,10 +65,13 @@ public final class GraphConvolution: Layer {
     var aggregatesLast: Bool { !aggregatesFirst }
 
     /// `Y = max((Â X W + b) m + o, 0)` per feature when `activation` is `(m, o)` and the layer
-    /// aggregates last (ignored otherwise); plain `Y = Â X W + b` without it.
+    /// aggregates last (ignored otherwise); plain `Y = Â X W + b` without it. With `statistics`, a
+    /// layer that aggregates last also writes each group's `BatchStatistics` partial result of `Y`
+    /// there (`[groups, 3, outputFeatures]`), while the group's rows are in cache.
     func forward(
         _ input: Tensor, context: inout LayerContext,
-        activation: (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)?
+        activation: (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)?,
+        statistics: UnsafeMutablePointer<Float>? = nil
     ) throws(BLASError) -> Tensor {
         threads = context.threads
         precondition(
@@ -108,6 +111,11 @@ public final class GraphConvolution: Layer {
                 adjacency.apply(
                     to: transformed, into: target + start * nodes * outputs, batch: samples, features: outputs,
                     bias: biases, activation: activation, threads: innerThreads)
+                if let statistics {
+                    BatchStatistics.accumulate(
+                        target + start * nodes * outputs, count: samples * nodes, features: outputs,
+                        into: statistics + start / Self.samplesPerTransform * 3 * outputs)
+                }
             }
         }
         return output

@@ -36,8 +36,18 @@ public final class RegionPooling: Layer {
 
     private init(pooling: SparseMatrix) {
         self.pooling = pooling
-        transposedPooling = pooling.transposed()
+        let transposed = pooling.transposed()
+        transposedPooling = transposed
+        let starts = transposed.rowStarts.dropLast()
+        let oneBlockEach = zip(starts, transposed.rowStarts.dropFirst()).allSatisfy { $1 - $0 == 1 }
+        memberships =
+            oneBlockEach
+            ? (blocks: starts.map { transposed.columns[$0] }, weights: starts.map { transposed.values[$0] }) : nil
     }
+
+    /// Each node's block and its weight in the block (`1 / block size` for a mean), when every node
+    /// is in exactly one block: `backward` gives node `n` the row `weights[n] * dY[blocks[n]]`.
+    let memberships: (blocks: [Int], weights: [Float])?
 
     /// `Y_b = P X_b`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
