@@ -86,10 +86,17 @@ public final class GraphConvolution: Layer {
             adjacency.apply(
                 to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures, threads: threads)
             TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: rows, columns: outputFeatures)
-            try BLAS.multiply(
-                .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
-                leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
-                columns: outputFeatures, inner: inputFeatures, beta: 1, threads: threads, split: .rows)
+            if threads == 1 {
+                try BLAS.multiplyInSmallBlocks(
+                    .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
+                    leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
+                    columns: outputFeatures, inner: inputFeatures, beta: 1)
+            } else {
+                try BLAS.multiply(
+                    .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
+                    leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
+                    columns: outputFeatures, inner: inputFeatures, beta: 1, threads: threads, split: .rows)
+            }
         } else {
             // A few samples at a time, so that `T = X W` is aggregated while it is still in cache;
             // with more threads, groups run side by side, each with its own workspace.
@@ -105,7 +112,7 @@ public final class GraphConvolution: Layer {
             let innerThreads = workers > 1 ? 1 : threads
             try Self.runGroups(batch: batch, workers: workers) { worker, start, samples, _ throws(BLASError) in
                 let transformed = scratch + worker * groupRows * outputs
-                try BLAS.multiply(
+                try BLAS.multiplyInSmallBlocks(
                     .none, source + start * nodes * inputs, leadingA: inputs, .none, weights, leadingB: outputs,
                     into: transformed, leadingC: outputs, rows: samples * nodes, columns: outputs, inner: inputs)
                 adjacency.apply(
