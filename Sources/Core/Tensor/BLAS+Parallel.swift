@@ -90,6 +90,32 @@ extension BLAS {
         }
     }
 
+    /// `C = A^T B + beta C` for a tall `A` and `B` (`inner` large: a weight gradient summed over
+    /// rows), as one call per block of the inner dimension small enough for OpenBLAS's small-matrix
+    /// path (`multiplyInSmallBlocks`), the blocks added up in order into `C`. The sums are grouped
+    /// differently from one call's, a difference in the last bits.
+    public static func multiplyTransposedInSmallBlocks(
+        _ a: UnsafePointer<Float>, leadingA: Int, _ b: UnsafePointer<Float>, leadingB: Int,
+        into c: UnsafeMutablePointer<Float>, leadingC: Int, rows: Int, columns: Int, inner: Int, beta: Float = 0
+    ) throws(BLASError) {
+        let blockInner = max(1, smallProduct / max(rows * columns, 1))
+        guard blockInner >= minimumSmallBlockRows, inner > blockInner else {
+            return try multiply(
+                .transposed, a, leadingA: leadingA, .none, b, leadingB: leadingB, into: c, leadingC: leadingC,
+                rows: rows, columns: columns, inner: inner, beta: beta)
+        }
+        let blocks = (inner + blockInner - 1) / blockInner
+        let perBlock = (inner + blocks - 1) / blocks
+        var start = 0
+        while start < inner {
+            let count = min(perBlock, inner - start)
+            try multiply(
+                .transposed, a + start * leadingA, leadingA: leadingA, .none, b + start * leadingB, leadingB: leadingB,
+                into: c, leadingC: leadingC, rows: rows, columns: columns, inner: count, beta: start == 0 ? beta : 1)
+            start += count
+        }
+    }
+
     /// The largest product (multiply-adds) OpenBLAS's small-matrix path takes (`1e6` in its
     /// `sgemm_small_kernel_permit` for SkylakeX).
     public static let smallProduct = 1_000_000

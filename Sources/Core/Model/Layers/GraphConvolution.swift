@@ -29,6 +29,7 @@ public final class GraphConvolution: Layer {
     private let output = Tensor(shape: [0])
     private var threads = 1
     private let inputGradient = Tensor(shape: [0])
+    private let transposedWeight = Tensor(shape: [0])
     private var input: Tensor?
 
     /// Creates a layer on the graph whose normalised adjacency is `normalizedAdjacency`, with
@@ -142,10 +143,17 @@ public final class GraphConvolution: Layer {
                 columns: outputFeatures, inner: rows, threads: threads, split: .columns)
             guard computesInputGradient else { return inputGradient }
             intermediateGradient.resize(input.shape)
-            try BLAS.multiply(
-                .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
-                leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
-                columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
+            if threads == 1 {
+                try BLAS.multiplyInSmallBlocks(
+                    .none, outputGradient.pointer, leadingA: outputFeatures, .none, transposeWeight(),
+                    leadingB: inputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
+                    columns: inputFeatures, inner: outputFeatures)
+            } else {
+                try BLAS.multiply(
+                    .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
+                    leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
+                    columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
+            }
             transposedOperator.apply(
                 to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures,
                 threads: threads)
@@ -178,7 +186,7 @@ public final class GraphConvolution: Layer {
         let buffers = sampleGradients.pointer
         let source = input.pointer
         let inputGradient = inputGradient.pointer
-        let weights = UnsafePointer(weight.value.pointer)
+        let transposedWeights = transposeWeight()
         let transposed = transposedOperator
         let computesInputGradient = computesInputGradient
         for worker in 0..<workers {
@@ -201,13 +209,13 @@ public final class GraphConvolution: Layer {
                 transposed.apply(to: buffer, into: aggregated + index * nodes * features, batch: 1, features: features)
             }
             let rows = samples * nodes
-            try BLAS.multiply(
-                .transposed, source + start * nodes * inputs, leadingA: inputs, .none, aggregated, leadingB: features,
+            try BLAS.multiplyTransposedInSmallBlocks(
+                source + start * nodes * inputs, leadingA: inputs, aggregated, leadingB: features,
                 into: weightGradient, leadingC: features, rows: inputs, columns: features, inner: rows,
                 beta: first ? 0 : 1)
             guard computesInputGradient else { return }
-            try BLAS.multiply(
-                .none, aggregated, leadingA: features, .transposed, weights, leadingB: features,
+            try BLAS.multiplyInSmallBlocks(
+                .none, aggregated, leadingA: features, .none, transposedWeights, leadingB: inputs,
                 into: inputGradient + start * nodes * inputs, leadingC: inputs, rows: rows, columns: inputs,
                 inner: features)
         }
@@ -223,6 +231,19 @@ public final class GraphConvolution: Layer {
             TensorLoops.add(buffers + worker * perWorker + weightOffset, into: weightGradient, count: inputs * features)
         }
         return self.inputGradient
+    }
+
+    /// `W^T`, `[outputFeatures, inputFeatures]`, copied out for `dX = dT W^T`: with `W^T` stored as
+    /// used, the product can take OpenBLAS's small-matrix path (`BLAS.multiplyInSmallBlocks`).
+    private func transposeWeight() -> UnsafePointer<Float> {
+        let (inputs, outputs) = (inputFeatures, outputFeatures)
+        transposedWeight.resize([outputs, inputs])
+        let source = weight.value.pointer
+        let target = transposedWeight.pointer
+        for input in 0..<inputs {
+            for output in 0..<outputs { target[output * inputs + input] = source[input * outputs + output] }
+        }
+        return UnsafePointer(target)
     }
 
     /// Samples whose `T = X W` (or `dT`) a layer that aggregates last makes at a time: small enough
