@@ -206,6 +206,39 @@ public final class GraphConvolutionBlock: Layer {
             // Lane `l` takes bits 16 (l % 4) ..< 16 (l % 4 + 1) of its call, as in `applyDropout`.
             let shifts = SIMD8<UInt32>(0, 16, 0, 16, 0, 16, 0, 16)
             let low16 = SIMD8<UInt32>(repeating: 0xFFFF)
+            if features % (2 * Vector.width) == 0 {
+                // Four calls at once, 16 elements: call k of the sequence returns mix(start + (k + 1) step),
+                // and its four 16-bit fields, low first, are the 16 lanes of the calls' bytes in order.
+                let step = Self.splitMixStep
+                var states =
+                    SIMD4<UInt64>(repeating: chunkGenerator.state) &+ SIMD4<UInt64>(1, 2, 3, 4) &* step
+                let advance = SIMD4<UInt64>(repeating: 4 &* step)
+                for row in range {
+                    let values = source + row * features
+                    let result = target + row * features
+                    var feature = 0
+                    while feature < features {
+                        var mixed = states
+                        mixed = (mixed ^ (mixed &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+                        mixed = (mixed ^ (mixed &>> 27)) &* 0x94D0_49BB_1331_11EB
+                        mixed = mixed ^ (mixed &>> 31)
+                        states &+= advance
+                        let draws = unsafeBitCast(mixed, to: SIMD16<UInt16>.self)
+                        for half in 0..<2 {
+                            let fields = half == 0 ? draws.lowHalf : draws.highHalf
+                            let mask = zero.replacing(
+                                with: kept, where: SIMD8<UInt32>(truncatingIfNeeded: fields) .>= limit)
+                            let index = feature + half * Vector.width
+                            let affine =
+                                Vector.load(values, index) * Vector.load(multiplier, index)
+                                + Vector.load(offset, index)
+                            Vector.store(affine.replacing(with: zero, where: affine .< zero) * mask, result, index)
+                        }
+                        feature += 2 * Vector.width
+                    }
+                }
+                return
+            }
             for row in range {
                 let values = source + row * features
                 let result = target + row * features
