@@ -82,6 +82,10 @@ public final class GraphConvolutionBlock: Layer {
         let inverse = inverseDeviation.pointer
         let momentum = normalization.momentum
         let epsilon = normalization.epsilon
+        // Pointers taken once: each read of a tensor's `pointer` in a loop would be checked for
+        // exclusive access at run time.
+        let runningMean = normalization.runningMean.pointer
+        let runningVariance = normalization.runningVariance.pointer
 
         threads = context.threads
         if let statistics {
@@ -102,15 +106,14 @@ public final class GraphConvolutionBlock: Layer {
             for feature in 0..<features {
                 let variance = inverse[feature]
                 inverse[feature] = 1 / (variance + epsilon).squareRoot()
-                normalization.runningMean[feature] =
-                    (1 - momentum) * normalization.runningMean[feature] + momentum * mean[feature]
-                normalization.runningVariance[feature] =
-                    (1 - momentum) * normalization.runningVariance[feature] + momentum * variance * unbiasing
+                runningMean[feature] = (1 - momentum) * runningMean[feature] + momentum * mean[feature]
+                runningVariance[feature] =
+                    (1 - momentum) * runningVariance[feature] + momentum * variance * unbiasing
             }
         } else {
             for feature in 0..<features {
-                mean[feature] = normalization.runningMean[feature]
-                inverse[feature] = 1 / (normalization.runningVariance[feature] + epsilon).squareRoot()
+                mean[feature] = runningMean[feature]
+                inverse[feature] = 1 / (runningVariance[feature] + epsilon).squareRoot()
             }
         }
 
@@ -167,6 +170,9 @@ public final class GraphConvolutionBlock: Layer {
         let features = normalization.scale.value.count
         let gamma = normalization.scale.value.pointer
         let beta = normalization.shift.value.pointer
+        let runningMean = normalization.runningMean.pointer
+        let runningVariance = normalization.runningVariance.pointer
+        let epsilon = normalization.epsilon
         let mean = mean.pointer
         let inverse = inverseDeviation.pointer
         let scale = preActivationGradient
@@ -174,8 +180,8 @@ public final class GraphConvolutionBlock: Layer {
         let multiplier = scale.pointer
         let offset = scale.pointer + features
         for feature in 0..<features {
-            mean[feature] = normalization.runningMean[feature]
-            inverse[feature] = 1 / (normalization.runningVariance[feature] + normalization.epsilon).squareRoot()
+            mean[feature] = runningMean[feature]
+            inverse[feature] = 1 / (runningVariance[feature] + epsilon).squareRoot()
             multiplier[feature] = gamma[feature] * inverse[feature]
             offset[feature] = beta[feature] - mean[feature] * multiplier[feature]
         }
