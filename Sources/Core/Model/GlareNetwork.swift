@@ -16,6 +16,9 @@ public final class GlareNetwork {
     private let embedding: PositionalEmbedding?
     private let levels: [[Layer]]
     private let poolings: [RegionPooling]
+    /// The level-0 mean: over the landmarks when the network has one level, else over the regions'
+    /// means (`meanFromBlocksOf`), so that the level-0 output is read once, by the pooling, and its
+    /// gradient is written once, by the pooling's backward.
     private let levelZeroMean: RegionPooling
     private let lastLevelMean: RegionPooling?
     private let readout = Readout()
@@ -96,7 +99,9 @@ public final class GlareNetwork {
         }
         self.levels = levels
         poolings = hierarchy.partitions.map { RegionPooling(partition: $0) }
-        levelZeroMean = RegionPooling(meanOverNodes: landmarkCount)
+        levelZeroMean =
+            levelCount > 1
+            ? RegionPooling(meanFromBlocksOf: hierarchy.partitions[0]) : RegionPooling(meanOverNodes: landmarkCount)
         lastLevelMean =
             configuration.variant == .full ? RegionPooling(meanOverNodes: hierarchy.levels[2].nodeCount) : nil
 
@@ -182,13 +187,15 @@ public final class GlareNetwork {
         var current = landmarks
         if let embedding { current = try embedding.forward(current, context: &context) }
         var levelOutputs: [Tensor] = []
+        var pooledLevelZero: Tensor?
         for (level, layers) in levels.enumerated() {
             if level > 0 { current = try poolings[level - 1].forward(current, context: &context) }
+            if level == 1 { pooledLevelZero = current }
             for layer in layers { current = try layer.forward(current, context: &context) }
             levelOutputs.append(current)
         }
 
-        var parts = [try levelZeroMean.forward(levelOutputs[0], context: &context)]
+        var parts = [try levelZeroMean.forward(pooledLevelZero ?? levelOutputs[0], context: &context)]
         if levelOutputs.count > 1 { parts.append(levelOutputs[1]) }
         if let lastLevelMean { parts.append(try lastLevelMean.forward(levelOutputs[2], context: &context)) }
         return parts
@@ -214,14 +221,27 @@ public final class GlareNetwork {
         // added in place into the readout part (a tensor of the mean pooling or of the readout).
         var above: Tensor?
         for level in (0..<levels.count).reversed() {
+            var layers = levels[level][...]
             var current: Tensor
-            switch level {
-            case 0: current = try levelZeroMean.backward(parts[0])
-            case 1: current = parts[1]
-            default: current = try lastLevelMean!.backward(parts[2])
+            if level == 0, let above {
+                // The level-0 mean was taken from the regions: its gradient joins the regions' (a small
+                // tensor), and the level's last block expands that through the pooling row by row.
+                levelZeroMean.backward(parts[0], addingInto: above)
+                if let block = layers.last as? GraphConvolutionBlock {
+                    current = try block.backward(pooledGradient: above, through: poolings[0])
+                    layers = layers.dropLast()
+                } else {
+                    current = try poolings[0].backward(above)
+                }
+            } else {
+                switch level {
+                case 0: current = try levelZeroMean.backward(parts[0])
+                case 1: current = parts[1]
+                default: current = try lastLevelMean!.backward(parts[2])
+                }
+                if let above { poolings[level].backward(above, addingInto: current) }
             }
-            if let above { poolings[level].backward(above, addingInto: current) }
-            for layer in levels[level].reversed() { current = try layer.backward(current) }
+            for layer in layers.reversed() { current = try layer.backward(current) }
             above = current
         }
         let fromAbove = above

@@ -52,11 +52,14 @@ struct NetworkGradientTests {
         }
     }
 
-    @Test(arguments: ModelConfiguration.Convolution.allCases)
-    func fusedBlocks_giveTheSameLogitsAndGradientsAsSeparateLayers(convolution: ModelConfiguration.Convolution) throws {
-        // Width 40 takes the 32-lane and 8-lane paths of the fused first layer's loops, 9 the scalar tails.
+    @Test(arguments: ModelConfiguration.Convolution.allCases, [[[40, 40], [9], [8]], [[32, 64], [16], [16]]])
+    func fusedBlocks_giveTheSameLogitsAndGradientsAsSeparateLayers(
+        convolution: ModelConfiguration.Convolution, widths: [[Int]]
+    ) throws {
+        // Width 40 takes the 32-lane and 8-lane paths of the fused first layer's loops, 9 the scalar tails;
+        // multiples of 16 take the dropout loop that draws four random numbers at once.
         var configuration = Self.smallConfiguration(activation: .relu, convolution: convolution)
-        configuration.levelWidths = [[40, 40], [9], [8]]
+        configuration.levelWidths = widths
         var firstGenerator = Core.SeededGenerator(seed: 31)
         var secondGenerator = Core.SeededGenerator(seed: 31)
         let fused = try GlareNetwork(configuration: configuration, classCount: 4, generator: &firstGenerator)

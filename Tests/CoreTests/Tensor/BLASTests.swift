@@ -29,6 +29,47 @@ struct BLASTests {
         expectAllClose(d, expectedD, tolerance: 1e-4, "transpose(6x4) times 6x5")
     }
 
+    @Test(arguments: [Float(0), 1], [BLAS.Transpose.none, .transposed])
+    func multiplyInSmallBlocks_matchesOneCall(beta: Float, transposeA: BLAS.Transpose) throws {
+        // 1000 x 64 x 64: four million multiply-adds, cut into blocks of at most a million (uneven).
+        let (rows, columns, inner) = (1000, 64, 64)
+        var generator = Core.SeededGenerator(seed: 8)
+        let a = (0..<rows * inner).map { _ in generator.nextGaussian() }
+        let b = (0..<inner * columns).map { _ in generator.nextGaussian() }
+        let start = (0..<rows * columns).map { _ in generator.nextGaussian() }
+        let leadingA = transposeA == .none ? inner : rows
+        var whole = start
+        var blocks = start
+        try BLAS.multiply(
+            transposeA, a, leadingA: leadingA, .none, b, leadingB: columns, into: &whole, leadingC: columns,
+            rows: rows, columns: columns, inner: inner, beta: beta)
+        try BLAS.multiplyInSmallBlocks(
+            transposeA, a, leadingA: leadingA, .none, b, leadingB: columns, into: &blocks, leadingC: columns,
+            rows: rows, columns: columns, inner: inner, beta: beta)
+        expectAllClose(blocks, whole, tolerance: 1e-3, "blocks of rows, beta \(beta), A \(transposeA)")
+        #expect(blocks != start, "the product was written")
+    }
+
+    @Test(arguments: [Float(0), 1])
+    func multiplyTransposedInSmallBlocks_matchesOneCall(beta: Float) throws {
+        // (1000 x 64)^T times 1000 x 64: four million multiply-adds, summed over blocks of the inner 1000.
+        let (rows, columns, inner) = (64, 64, 1000)
+        var generator = Core.SeededGenerator(seed: 9)
+        let a = (0..<inner * rows).map { _ in generator.nextGaussian() }
+        let b = (0..<inner * columns).map { _ in generator.nextGaussian() }
+        let start = (0..<rows * columns).map { _ in generator.nextGaussian() }
+        var whole = start
+        var blocks = start
+        try BLAS.multiply(
+            .transposed, a, leadingA: rows, .none, b, leadingB: columns, into: &whole, leadingC: columns,
+            rows: rows, columns: columns, inner: inner, beta: beta)
+        try BLAS.multiplyTransposedInSmallBlocks(
+            a, leadingA: rows, b, leadingB: columns, into: &blocks, leadingC: columns, rows: rows, columns: columns,
+            inner: inner, beta: beta)
+        expectAllClose(blocks, whole, tolerance: 1e-3, "blocks of the inner dimension, beta \(beta)")
+        #expect(blocks != start, "the product was written")
+    }
+
     @Test(arguments: [BLAS.Split.rows, .columns], [BLAS.Transpose.none, .transposed])
     func splitMultiply_onTwoThreads_matchesOneCall(split: BLAS.Split, transpose: BLAS.Transpose) throws {
         // 100 x 120 x 96: above the size that is split, with blocks that do not divide evenly. Blocks may

@@ -78,8 +78,11 @@ public final class EmbeddedGraphConvolution: Layer {
 
     /// `forward`, then `Y = max(Y m + o, 0)` per feature as each row is written when `activation`
     /// is `(m, o)` (inference with the block's BatchNorm and ReLU; the same bits as applying them after).
+    /// With `statistics`, also writes the `BatchStatistics` partial result of each group of
+    /// `GraphConvolution.samplesPerTransform` samples' rows there, while they are in cache.
     func forward(
-        _ input: Tensor, context: inout LayerContext, activation: GraphConvolution.Activation?
+        _ input: Tensor, context: inout LayerContext, activation: GraphConvolution.Activation?,
+        statistics: UnsafeMutablePointer<Float>? = nil
     ) throws(BLASError) -> Tensor {
         threads = context.threads
         precondition(input.shape.count == 3 && input.shape[1] == nodes && input.shape[2] == inputFeatures)
@@ -106,14 +109,24 @@ public final class EmbeddedGraphConvolution: Layer {
         let target = output.pointer
         let inputs = inputFeatures
         let nodes = nodes
-        Parallel.run(count: batch, threads: threads, minimumPerChunk: GraphConvolution.samplesPerChunk) { _, samples in
-            for sample in samples {
-                for node in 0..<nodes {
-                    let row = sample * nodes + node
-                    Self.transformRow(
-                        coordinates: aggregated + row * inputs, inputs: inputs, weights: weights,
-                        shared: shared + node * features, into: target + row * features, features: features,
-                        activation: activation)
+        let groupSize = GraphConvolution.samplesPerTransform
+        Parallel.run(count: (batch + groupSize - 1) / groupSize, threads: threads) { _, groups in
+            for group in groups {
+                let first = group * groupSize
+                let samples = min(groupSize, batch - first)
+                for sample in first..<first + samples {
+                    for node in 0..<nodes {
+                        let row = sample * nodes + node
+                        Self.transformRow(
+                            coordinates: aggregated + row * inputs, inputs: inputs, weights: weights,
+                            shared: shared + node * features, into: target + row * features, features: features,
+                            activation: activation)
+                    }
+                }
+                if let statistics {
+                    BatchStatistics.accumulate(
+                        target + first * nodes * features, count: samples * nodes, features: features,
+                        into: statistics + group * 3 * features)
                 }
             }
         }

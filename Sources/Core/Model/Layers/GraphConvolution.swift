@@ -29,6 +29,7 @@ public final class GraphConvolution: Layer {
     private let output = Tensor(shape: [0])
     private var threads = 1
     private let inputGradient = Tensor(shape: [0])
+    private let transposedWeight = Tensor(shape: [0])
     private var input: Tensor?
 
     /// Creates a layer on the graph whose normalised adjacency is `normalizedAdjacency`, with
@@ -65,10 +66,13 @@ public final class GraphConvolution: Layer {
     var aggregatesLast: Bool { !aggregatesFirst }
 
     /// `Y = max((Â X W + b) m + o, 0)` per feature when `activation` is `(m, o)` and the layer
-    /// aggregates last (ignored otherwise); plain `Y = Â X W + b` without it.
+    /// aggregates last (ignored otherwise); plain `Y = Â X W + b` without it. With `statistics`, a
+    /// layer that aggregates last also writes each group's `BatchStatistics` partial result of `Y`
+    /// there (`[groups, 3, outputFeatures]`), while the group's rows are in cache.
     func forward(
         _ input: Tensor, context: inout LayerContext,
-        activation: (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)?
+        activation: (multiplier: UnsafePointer<Float>, offset: UnsafePointer<Float>)?,
+        statistics: UnsafeMutablePointer<Float>? = nil
     ) throws(BLASError) -> Tensor {
         threads = context.threads
         precondition(
@@ -83,10 +87,17 @@ public final class GraphConvolution: Layer {
             adjacency.apply(
                 to: input.pointer, into: intermediate.pointer, batch: batch, features: inputFeatures, threads: threads)
             TensorLoops.broadcast(bias.value.pointer, into: output.pointer, rows: rows, columns: outputFeatures)
-            try BLAS.multiply(
-                .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
-                leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
-                columns: outputFeatures, inner: inputFeatures, beta: 1, threads: threads, split: .rows)
+            if threads == 1 {
+                try BLAS.multiplyInSmallBlocks(
+                    .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
+                    leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
+                    columns: outputFeatures, inner: inputFeatures, beta: 1)
+            } else {
+                try BLAS.multiply(
+                    .none, intermediate.pointer, leadingA: inputFeatures, .none, weight.value.pointer,
+                    leadingB: outputFeatures, into: output.pointer, leadingC: outputFeatures, rows: rows,
+                    columns: outputFeatures, inner: inputFeatures, beta: 1, threads: threads, split: .rows)
+            }
         } else {
             // A few samples at a time, so that `T = X W` is aggregated while it is still in cache;
             // with more threads, groups run side by side, each with its own workspace.
@@ -102,12 +113,17 @@ public final class GraphConvolution: Layer {
             let innerThreads = workers > 1 ? 1 : threads
             try Self.runGroups(batch: batch, workers: workers) { worker, start, samples, _ throws(BLASError) in
                 let transformed = scratch + worker * groupRows * outputs
-                try BLAS.multiply(
+                try BLAS.multiplyInSmallBlocks(
                     .none, source + start * nodes * inputs, leadingA: inputs, .none, weights, leadingB: outputs,
                     into: transformed, leadingC: outputs, rows: samples * nodes, columns: outputs, inner: inputs)
                 adjacency.apply(
                     to: transformed, into: target + start * nodes * outputs, batch: samples, features: outputs,
                     bias: biases, activation: activation, threads: innerThreads)
+                if let statistics {
+                    BatchStatistics.accumulate(
+                        target + start * nodes * outputs, count: samples * nodes, features: outputs,
+                        into: statistics + start / Self.samplesPerTransform * 3 * outputs)
+                }
             }
         }
         return output
@@ -127,10 +143,17 @@ public final class GraphConvolution: Layer {
                 columns: outputFeatures, inner: rows, threads: threads, split: .columns)
             guard computesInputGradient else { return inputGradient }
             intermediateGradient.resize(input.shape)
-            try BLAS.multiply(
-                .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
-                leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
-                columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
+            if threads == 1 {
+                try BLAS.multiplyInSmallBlocks(
+                    .none, outputGradient.pointer, leadingA: outputFeatures, .none, transposeWeight(),
+                    leadingB: inputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
+                    columns: inputFeatures, inner: outputFeatures)
+            } else {
+                try BLAS.multiply(
+                    .none, outputGradient.pointer, leadingA: outputFeatures, .transposed, weight.value.pointer,
+                    leadingB: outputFeatures, into: intermediateGradient.pointer, leadingC: inputFeatures, rows: rows,
+                    columns: inputFeatures, inner: outputFeatures, threads: threads, split: .rows)
+            }
             transposedOperator.apply(
                 to: intermediateGradient.pointer, into: inputGradient.pointer, batch: batch, features: inputFeatures,
                 threads: threads)
@@ -163,7 +186,7 @@ public final class GraphConvolution: Layer {
         let buffers = sampleGradients.pointer
         let source = input.pointer
         let inputGradient = inputGradient.pointer
-        let weights = UnsafePointer(weight.value.pointer)
+        let transposedWeights = transposeWeight()
         let transposed = transposedOperator
         let computesInputGradient = computesInputGradient
         for worker in 0..<workers {
@@ -186,13 +209,13 @@ public final class GraphConvolution: Layer {
                 transposed.apply(to: buffer, into: aggregated + index * nodes * features, batch: 1, features: features)
             }
             let rows = samples * nodes
-            try BLAS.multiply(
-                .transposed, source + start * nodes * inputs, leadingA: inputs, .none, aggregated, leadingB: features,
+            try BLAS.multiplyTransposedInSmallBlocks(
+                source + start * nodes * inputs, leadingA: inputs, aggregated, leadingB: features,
                 into: weightGradient, leadingC: features, rows: inputs, columns: features, inner: rows,
                 beta: first ? 0 : 1)
             guard computesInputGradient else { return }
-            try BLAS.multiply(
-                .none, aggregated, leadingA: features, .transposed, weights, leadingB: features,
+            try BLAS.multiplyInSmallBlocks(
+                .none, aggregated, leadingA: features, .none, transposedWeights, leadingB: inputs,
                 into: inputGradient + start * nodes * inputs, leadingC: inputs, rows: rows, columns: inputs,
                 inner: features)
         }
@@ -208,6 +231,19 @@ public final class GraphConvolution: Layer {
             TensorLoops.add(buffers + worker * perWorker + weightOffset, into: weightGradient, count: inputs * features)
         }
         return self.inputGradient
+    }
+
+    /// `W^T`, `[outputFeatures, inputFeatures]`, copied out for `dX = dT W^T`: with `W^T` stored as
+    /// used, the product can take OpenBLAS's small-matrix path (`BLAS.multiplyInSmallBlocks`).
+    private func transposeWeight() -> UnsafePointer<Float> {
+        let (inputs, outputs) = (inputFeatures, outputFeatures)
+        transposedWeight.resize([outputs, inputs])
+        let source = weight.value.pointer
+        let target = transposedWeight.pointer
+        for input in 0..<inputs {
+            for output in 0..<outputs { target[output * inputs + input] = source[input * outputs + output] }
+        }
+        return UnsafePointer(target)
     }
 
     /// Samples whose `T = X W` (or `dT`) a layer that aggregates last makes at a time: small enough

@@ -54,69 +54,66 @@ public final class GraphConvolutionBlock: Layer {
                 }
             }
         }
-        let convolved = try convolution.forward(input, context: &context)
+        // In training, BatchNorm's sums come a group of samples at a time (`BatchStatistics`), from the
+        // convolution while each group's rows are in its cache when it can, else from a pass here.
+        let batch = input.shape[0]
+        let groups = (batch + Self.samplesPerGroup - 1) / Self.samplesPerGroup
+        let features = normalization.scale.value.count
+        if context.training { partials.resize([groups, 3 * features]) }
+        let statistics = context.training ? partials.pointer : nil
+        let convolved: Tensor
+        var madeStatistics = false
+        if let graph = convolution as? GraphConvolution, graph.aggregatesLast {
+            convolved = try graph.forward(input, context: &context, activation: nil, statistics: statistics)
+            madeStatistics = statistics != nil
+        } else if let embedded = convolution as? EmbeddedGraphConvolution {
+            convolved = try embedded.forward(input, context: &context, activation: nil, statistics: statistics)
+            madeStatistics = statistics != nil
+        } else {
+            convolved = try convolution.forward(input, context: &context)
+        }
         convolutionOutput = convolved
         trainedLastForward = context.training
-        let features = convolved.columns
         let rows = convolved.rows
+        let nodes = rows / max(batch, 1)
         output.resize(convolved.shape)
         let source = convolved.pointer
         let mean = mean.pointer
         let inverse = inverseDeviation.pointer
         let momentum = normalization.momentum
         let epsilon = normalization.epsilon
+        // Pointers taken once: each read of a tensor's `pointer` in a loop would be checked for
+        // exclusive access at run time.
+        let runningMean = normalization.runningMean.pointer
+        let runningVariance = normalization.runningVariance.pointer
 
         threads = context.threads
-        if context.training {
-            // One pass for both moments, shifted by the first row to keep the subtraction well
-            // conditioned; each chunk of rows sums into its own row of `partials`.
-            let shift = output.pointer
-            shift.update(from: source, count: features)
-            let chunks = Parallel.chunkCount(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk)
-            partials.resize([chunks, 2 * features])
-            partials.fill(0)
-            let partialSums = partials.pointer
-            Parallel.run(count: rows, threads: threads, minimumPerChunk: Self.rowsPerChunk) { chunk, range in
-                let sums = partialSums + chunk * 2 * features
-                let squares = sums + features
-                for row in range {
-                    let values = source + row * features
-                    var feature = 0
-                    while feature + Vector.width <= features {
-                        let centred = Vector.load(values, feature) - Vector.load(shift, feature)
-                        Vector.store(Vector.load(sums, feature) + centred, sums, feature)
-                        Vector.store(Vector.load(squares, feature) + centred * centred, squares, feature)
-                        feature += Vector.width
-                    }
-                    while feature < features {
-                        let centred = values[feature] - shift[feature]
-                        sums[feature] += centred
-                        squares[feature] += centred * centred
-                        feature += 1
+        if let statistics {
+            let groupRows = Self.samplesPerGroup * nodes
+            if !madeStatistics {
+                Parallel.run(count: groups, threads: threads) { _, range in
+                    for group in range {
+                        BatchStatistics.accumulate(
+                            source + group * groupRows * features, count: min(groupRows, rows - group * groupRows),
+                            features: features, into: statistics + group * 3 * features)
                     }
                 }
             }
+            BatchStatistics.combine(
+                statistics, groups: groups, rowCount: { min(groupRows, rows - $0 * groupRows) }, features: features,
+                mean: mean, variance: inverse)
             let unbiasing = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for feature in 0..<features {
-                var sum: Float = 0
-                var square: Float = 0
-                for chunk in 0..<chunks {
-                    sum += partialSums[chunk * 2 * features + feature]
-                    square += partialSums[chunk * 2 * features + features + feature]
-                }
-                let shiftedMean = sum / Float(rows)
-                let variance = max(square / Float(rows) - shiftedMean * shiftedMean, 0)
-                mean[feature] = shiftedMean + shift[feature]
+                let variance = inverse[feature]
                 inverse[feature] = 1 / (variance + epsilon).squareRoot()
-                normalization.runningMean[feature] =
-                    (1 - momentum) * normalization.runningMean[feature] + momentum * mean[feature]
-                normalization.runningVariance[feature] =
-                    (1 - momentum) * normalization.runningVariance[feature] + momentum * variance * unbiasing
+                runningMean[feature] = (1 - momentum) * runningMean[feature] + momentum * mean[feature]
+                runningVariance[feature] =
+                    (1 - momentum) * runningVariance[feature] + momentum * variance * unbiasing
             }
         } else {
             for feature in 0..<features {
-                mean[feature] = normalization.runningMean[feature]
-                inverse[feature] = 1 / (normalization.runningVariance[feature] + epsilon).squareRoot()
+                mean[feature] = runningMean[feature]
+                inverse[feature] = 1 / (runningVariance[feature] + epsilon).squareRoot()
             }
         }
 
@@ -173,6 +170,9 @@ public final class GraphConvolutionBlock: Layer {
         let features = normalization.scale.value.count
         let gamma = normalization.scale.value.pointer
         let beta = normalization.shift.value.pointer
+        let runningMean = normalization.runningMean.pointer
+        let runningVariance = normalization.runningVariance.pointer
+        let epsilon = normalization.epsilon
         let mean = mean.pointer
         let inverse = inverseDeviation.pointer
         let scale = preActivationGradient
@@ -180,8 +180,8 @@ public final class GraphConvolutionBlock: Layer {
         let multiplier = scale.pointer
         let offset = scale.pointer + features
         for feature in 0..<features {
-            mean[feature] = normalization.runningMean[feature]
-            inverse[feature] = 1 / (normalization.runningVariance[feature] + normalization.epsilon).squareRoot()
+            mean[feature] = runningMean[feature]
+            inverse[feature] = 1 / (runningVariance[feature] + epsilon).squareRoot()
             multiplier[feature] = gamma[feature] * inverse[feature]
             offset[feature] = beta[feature] - mean[feature] * multiplier[feature]
         }
@@ -212,6 +212,39 @@ public final class GraphConvolutionBlock: Layer {
             // Lane `l` takes bits 16 (l % 4) ..< 16 (l % 4 + 1) of its call, as in `applyDropout`.
             let shifts = SIMD8<UInt32>(0, 16, 0, 16, 0, 16, 0, 16)
             let low16 = SIMD8<UInt32>(repeating: 0xFFFF)
+            if features % (2 * Vector.width) == 0 {
+                // Four calls at once, 16 elements: call k of the sequence returns mix(start + (k + 1) step),
+                // and its four 16-bit fields, low first, are the 16 lanes of the calls' bytes in order.
+                let step = Self.splitMixStep
+                var states =
+                    SIMD4<UInt64>(repeating: chunkGenerator.state) &+ SIMD4<UInt64>(1, 2, 3, 4) &* step
+                let advance = SIMD4<UInt64>(repeating: 4 &* step)
+                for row in range {
+                    let values = source + row * features
+                    let result = target + row * features
+                    var feature = 0
+                    while feature < features {
+                        var mixed = states
+                        mixed = (mixed ^ (mixed &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+                        mixed = (mixed ^ (mixed &>> 27)) &* 0x94D0_49BB_1331_11EB
+                        mixed = mixed ^ (mixed &>> 31)
+                        states &+= advance
+                        let draws = unsafeBitCast(mixed, to: SIMD16<UInt16>.self)
+                        for half in 0..<2 {
+                            let fields = half == 0 ? draws.lowHalf : draws.highHalf
+                            let mask = zero.replacing(
+                                with: kept, where: SIMD8<UInt32>(truncatingIfNeeded: fields) .>= limit)
+                            let index = feature + half * Vector.width
+                            let affine =
+                                Vector.load(values, index) * Vector.load(multiplier, index)
+                                + Vector.load(offset, index)
+                            Vector.store(affine.replacing(with: zero, where: affine .< zero) * mask, result, index)
+                        }
+                        feature += 2 * Vector.width
+                    }
+                }
+                return
+            }
             for row in range {
                 let values = source + row * features
                 let result = target + row * features
@@ -272,6 +305,9 @@ public final class GraphConvolutionBlock: Layer {
     /// Rows below which a loop stays on one thread.
     static let rowsPerChunk = 512
 
+    /// Samples a group of BatchNorm's sums: the groups the convolutions work in.
+    static let samplesPerGroup = GraphConvolution.samplesPerTransform
+
     /// Sets the gradients of the convolution and the normalisation and returns `dX`.
     ///
     /// Two passes over the block's rows: the first gates `dY` by the output (ReLU and dropout kept
@@ -280,11 +316,33 @@ public final class GraphConvolutionBlock: Layer {
     /// feature, either into a tensor for the convolution's backward or, for a convolution that
     /// aggregates last, straight into its transposed aggregation one sample at a time.
     public func backward(_ outputGradient: Tensor) throws(BLASError) -> Tensor {
+        try backward(BlockOutputGradient(outputGradient.pointer, features: outputGradient.columns))
+    }
+
+    /// `backward` for a block whose output only `pooling` reads, from the pooling's output gradient
+    /// `[batch, blocks, features]`: each row of `dY` is made from it where it is needed, as the
+    /// pooling's backward would write it, so the level's `dY` is neither written nor read back.
+    func backward(pooledGradient: Tensor, through pooling: RegionPooling) throws(BLASError) -> Tensor {
+        guard let memberships = pooling.memberships else {
+            return try backward(try pooling.backward(pooledGradient))
+        }
+        let matrix = pooling.pooling
+        return try memberships.blocks.withUnsafeBufferPointer { blocks throws(BLASError) in
+            try memberships.weights.withUnsafeBufferPointer { weights throws(BLASError) in
+                try backward(
+                    BlockOutputGradient(
+                        pooled: pooledGradient.pointer, features: pooledGradient.columns, nodes: matrix.columnCount,
+                        blocks: matrix.rowCount, memberBlocks: blocks.baseAddress!, memberWeights: weights.baseAddress!
+                    ))
+            }
+        }
+    }
+
+    private func backward(_ gradient: BlockOutputGradient) throws(BLASError) -> Tensor {
         guard let convolved = convolutionOutput else { preconditionFailure("backward before forward") }
         let features = convolved.columns
         let rows = convolved.rows
         let keptScale = trainedLastForward && dropoutProbability > 0 ? 1 / (1 - dropoutProbability) : 1
-        let gradient = outputGradient.pointer
         let result = output.pointer
         let source = convolved.pointer
         let mean = mean.pointer
@@ -303,13 +361,15 @@ public final class GraphConvolutionBlock: Layer {
             let sumGradient = partialSums + chunk * 2 * features
             let sumGradientTimesHat = sumGradient + features
             let zero = SIMD8<Float>(repeating: 0)
-            for row in range {
-                let incoming = gradient + row * features
+            gradient.forEachRow(range) { index, incoming, weight, weighted in
+                let row = range.lowerBound + index
                 let values = result + row * features
                 let inputs = source + row * features
                 var feature = 0
                 while feature + Vector.width <= features {
-                    let scaled = Vector.load(incoming, feature) * keptScale
+                    var scaled = Vector.load(incoming, feature)
+                    if weighted { scaled = scaled * weight }
+                    scaled = scaled * keptScale
                     let value = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
                     Vector.store(Vector.load(sumGradient, feature) + value, sumGradient, feature)
                     let hat =
@@ -318,7 +378,8 @@ public final class GraphConvolutionBlock: Layer {
                     feature += Vector.width
                 }
                 while feature < features {
-                    let value = values[feature] > 0 ? incoming[feature] * keptScale : 0
+                    let incoming = weighted ? incoming[feature] * weight : incoming[feature]
+                    let value = values[feature] > 0 ? incoming * keptScale : 0
                     sumGradient[feature] += value
                     sumGradientTimesHat[feature] += value * (inputs[feature] - mean[feature]) * inverse[feature]
                     feature += 1
@@ -366,66 +427,5 @@ public final class GraphConvolutionBlock: Layer {
             step.apply(rows: range, into: gated + range.lowerBound * features)
         }
         return try convolution.backward(preActivationGradient)
-    }
-}
-
-/// The second half of a fused block's backward pass, row by row: `dX = a g + b x + c` per feature,
-/// with `g = dY keptScale` where the block's output is positive and 0 elsewhere, `x` the
-/// convolution's output and `a`, `b`, `c` BatchNorm's backward coefficients.
-struct BatchNormalizationStep {
-    /// `dY`, the gradient of the block's output.
-    let gradient: UnsafePointer<Float>
-    /// The block's output `Y`.
-    let output: UnsafePointer<Float>
-    /// The convolution's output, BatchNorm's input.
-    let input: UnsafePointer<Float>
-    /// `1 / (1 - p)` after training-mode dropout, else 1.
-    let keptScale: Float
-    /// The per-feature coefficients.
-    let a: UnsafePointer<Float>
-    let b: UnsafePointer<Float>
-    let c: UnsafePointer<Float>
-    /// Features a row.
-    let features: Int
-
-    init(
-        gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, input: UnsafePointer<Float>, keptScale: Float,
-        a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafePointer<Float>, features: Int
-    ) {
-        self.gradient = gradient
-        self.output = output
-        self.input = input
-        self.keptScale = keptScale
-        self.a = a
-        self.b = b
-        self.c = c
-        self.features = features
-    }
-
-    /// Writes `dX` of `rows` to `target`, row after row.
-    @inline(__always)
-    func apply(rows: Range<Int>, into target: UnsafeMutablePointer<Float>) {
-        let zero = SIMD8<Float>(repeating: 0)
-        for (index, row) in rows.enumerated() {
-            let incoming = gradient + row * features
-            let values = output + row * features
-            let inputs = input + row * features
-            let pre = target + index * features
-            var feature = 0
-            while feature + Vector.width <= features {
-                let scaled = Vector.load(incoming, feature) * keptScale
-                let gated = scaled.replacing(with: zero, where: Vector.load(values, feature) .<= zero)
-                let combined =
-                    Vector.load(a, feature) * gated + Vector.load(b, feature) * Vector.load(inputs, feature)
-                    + Vector.load(c, feature)
-                Vector.store(combined, pre, feature)
-                feature += Vector.width
-            }
-            while feature < features {
-                let gated = values[feature] > 0 ? incoming[feature] * keptScale : 0
-                pre[feature] = a[feature] * gated + b[feature] * inputs[feature] + c[feature]
-                feature += 1
-            }
-        }
     }
 }

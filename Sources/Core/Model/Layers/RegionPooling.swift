@@ -22,10 +22,32 @@ public final class RegionPooling: Layer {
         self.init(pooling: SparseMatrix(meanOverNodes: nodeCount))
     }
 
+    /// The mean over all nodes of `partition`'s level, taken from the block means that pooling by
+    /// `partition` makes: `sum over blocks of (block size / nodes) * block mean`, `[batch, 1, features]`
+    /// from `[batch, blocks, features]`. It reads the small pooled tensor instead of the level's output.
+    convenience init(meanFromBlocksOf partition: Partition) {
+        let sizes = partition.blockSizes
+        self.init(
+            pooling: SparseMatrix(
+                rowCount: 1, columnCount: partition.blockCount, rowStarts: [0, partition.blockCount],
+                columns: Array(0..<partition.blockCount),
+                values: sizes.map { Float($0) / Float(partition.nodeCount) }))
+    }
+
     private init(pooling: SparseMatrix) {
         self.pooling = pooling
-        transposedPooling = pooling.transposed()
+        let transposed = pooling.transposed()
+        transposedPooling = transposed
+        let starts = transposed.rowStarts.dropLast()
+        let oneBlockEach = zip(starts, transposed.rowStarts.dropFirst()).allSatisfy { $1 - $0 == 1 }
+        memberships =
+            oneBlockEach
+            ? (blocks: starts.map { transposed.columns[$0] }, weights: starts.map { transposed.values[$0] }) : nil
     }
+
+    /// Each node's block and its weight in the block (`1 / block size` for a mean), when every node
+    /// is in exactly one block: `backward` gives node `n` the row `weights[n] * dY[blocks[n]]`.
+    let memberships: (blocks: [Int], weights: [Float])?
 
     /// `Y_b = P X_b`.
     public func forward(_ input: Tensor, context: inout LayerContext) throws(BLASError) -> Tensor {
