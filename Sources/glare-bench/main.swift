@@ -3,7 +3,7 @@ import Foundation
 
 // glare-bench: thin command line over the benchmarks.
 let usage = """
-    usage: glare-bench model [--threads 1,2] [--batch-sizes 64,256,1024] [--no-peer]
+    usage: glare-bench model [--threads 1,2] [--batch-sizes 64,256,1024] [--no-peer] [--json FILE]
                              [--reps N] [--rep-seconds S] [--only training|inference]
            glare-bench landmarks [--rounds N] [--side 512]
            glare-bench queue [--jobs 500]

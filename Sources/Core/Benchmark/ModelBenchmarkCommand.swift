@@ -15,9 +15,25 @@ public struct ModelBenchmarkCommand {
     public var repetitionSeconds = 1.0
     /// `training` or `inference` to time only that (for profiling); nil times both.
     public var only: String?
+    /// Where to write every figure of the run as JSON (`--json FILE`), for reports; nil writes none.
+    public var jsonFile: String?
+
+    /// Every figure of one run, as `--json` writes it.
+    public struct Report: Codable, Sendable {
+        /// When the run started, seconds since 1970.
+        public var started: Double
+        /// Forward FLOPs a sample by the peer's count; training counts three times as many.
+        public var forwardFlopsPerSample: Int
+        /// glare's figures, one a thread count and batch size.
+        public var glare: [ModelBenchmark.Result] = []
+        /// The peer's figures, one an implementation, thread count and batch size.
+        public var peer: [PeerBenchmark.Result] = []
+        /// Why the peer did not run, when it did not.
+        public var peerProblems: [String] = []
+    }
 
     /// Reads `--threads 1,2`, `--batch-sizes 64,256`, `--reps N`, `--rep-seconds S`, `--no-peer`,
-    /// `--only training|inference`.
+    /// `--only training|inference`, `--json FILE`.
     public init(arguments: [String]) throws {
         var remaining = arguments[...]
         func list(_ flag: String) throws -> [Int] {
@@ -39,6 +55,11 @@ public struct ModelBenchmarkCommand {
                 }
                 repetitionSeconds = value
             case "--no-peer": runsPeer = false
+            case "--json":
+                guard let value = remaining.popFirst(), !value.isEmpty else {
+                    throw UsageError(message: "--json needs a file")
+                }
+                jsonFile = value
             case "--only":
                 guard let value = remaining.popFirst(), ["training", "inference"].contains(value) else {
                     throw UsageError(message: "--only takes training or inference")
@@ -67,6 +88,7 @@ public struct ModelBenchmarkCommand {
         let flops = try ModelBenchmark.forwardFlopsPerSample(
             configuration: benchmark.configuration, classCount: benchmark.classCount)
         emit("GLaRE-ref (peer architecture), \(flops) forward FLOPs a sample (peer's sparse count), training = 3x")
+        var report = Report(started: Date().timeIntervalSince1970, forwardFlopsPerSample: flops)
         var peer: PeerBenchmark?
         if runsPeer {
             do {
@@ -76,6 +98,7 @@ public struct ModelBenchmarkCommand {
                 peer = found
             } catch {
                 emit("peer: \(error)")
+                report.peerProblems.append("\(error)")
             }
         }
 
@@ -92,6 +115,7 @@ public struct ModelBenchmarkCommand {
                         result.inference.gigaflopsPerSecond, result.inference.spreadPercent,
                         result.training.samplesPerProcessorSecond, result.inference.samplesPerProcessorSecond))
             }
+            report.glare += ours
             guard let peer else { continue }
             var peerResults: [PeerBenchmark.Result] = []
             for implementation in ["dense", "pyg"] {
@@ -107,8 +131,10 @@ public struct ModelBenchmarkCommand {
                                 result.inferenceSamplesPerSecond, result.inferenceGigaflopsPerSecond))
                     }
                     peerResults += results
+                    report.peer += results
                 } catch {
                     emit("peer \(implementation): \(error)")
+                    report.peerProblems.append("\(implementation): \(error)")
                 }
             }
             for result in ours {
@@ -123,6 +149,13 @@ public struct ModelBenchmarkCommand {
                         result.batchSize, result.training.samplesPerSecond / bestTraining, bestTraining,
                         result.inference.samplesPerSecond / bestInference, bestInference))
             }
+        }
+
+        if let jsonFile {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(encoder.encode(report), to: URL(fileURLWithPath: jsonFile))
+            emit("figures written to \(jsonFile)")
         }
     }
 

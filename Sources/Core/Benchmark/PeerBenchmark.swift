@@ -3,7 +3,7 @@ import Foundation
 /// Runs the PyTorch peer (`bench/peer_glare.py`) and reads its throughput figures.
 public struct PeerBenchmark {
     /// One batch size of the peer's output.
-    public struct Result: Sendable {
+    public struct Result: Codable, Sendable {
         /// `dense` or `pyg`.
         public var implementation: String
         /// Threads the peer used.
