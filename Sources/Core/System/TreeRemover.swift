@@ -83,40 +83,13 @@ enum TreeRemover {
         of folder: Int32, path: String, depth: Int, beforeEntry: (String) -> Void
     ) throws(SystemCallError) {
         for _ in 0..<attempts {
-            let names = try entries(of: folder, path: path)
+            let names = try DirectoryEntries.names(in: folder, path: path)
             if names.isEmpty { return }
             for name in names {
-                let text = String(decoding: name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let text = DirectoryEntries.text(of: name)
                 beforeEntry(text)
                 try removeEntry(name, in: folder, path: path + "/" + text, depth: depth, beforeEntry: beforeEntry)
             }
-        }
-    }
-
-    /// The names in the folder open as `folder`, without `.` and `..`, each NUL-terminated.
-    private static func entries(of folder: Int32, path: String) throws(SystemCallError) -> [[CChar]] {
-        // A descriptor of its own, positioned at the start, which closedir closes.
-        let listing = openat(folder, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard listing >= 0 else { throw SystemCallError("open \(path)") }
-        guard let stream = fdopendir(listing) else {
-            let failure = SystemCallError("list \(path)")
-            close(listing)
-            throw failure
-        }
-        defer { closedir(stream) }
-
-        var names: [[CChar]] = []
-        while true {
-            errno = 0
-            guard let entry = readdir(stream) else {
-                if errno != 0 { throw SystemCallError("list \(path)") }
-                return names
-            }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.bindMemory(to: CChar.self).prefix { $0 != 0 }) + [0]
-            }
-            if name == [46, 0] || name == [46, 46, 0] { continue }
-            names.append(name)
         }
     }
 }

@@ -32,31 +32,31 @@ public struct LandmarkCachePruner: Sendable {
     /// Deletes every record last used before `cutoff` (seconds since 1970).
     public func prune(usedBefore cutoff: Double) -> Counts {
         var counts = Counts()
-        guard let root = Folder(path: cacheRoot.path) else { return counts }
-        defer { root.close() }
+        let root = open(cacheRoot.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { return counts }
+        defer { close(root) }
 
-        for user in root.entryNames() where UInt32(user) != nil {
-            let path = [user, "landmarks", "landmarks-v1"]
-            guard let records = root.descend(path) else { continue }
-            defer { records.close() }
-            for bucket in records.entryNames() {
-                guard let folder = records.descend([bucket]) else {
+        for user in (try? DirectoryEntries.names(in: root, path: cacheRoot.path)) ?? []
+        where UInt32(DirectoryEntries.text(of: user)) != nil {
+            let path = [user, Self.name("landmarks"), Self.name("landmarks-v1")]
+            guard let records = Self.descend(from: root, through: path) else { continue }
+            defer { close(records) }
+            for bucket in (try? DirectoryEntries.names(in: records, path: "records")) ?? [] {
+                guard let folder = Self.descend(from: records, through: [bucket]) else {
                     counts.skipped += 1
                     continue
                 }
-                defer { folder.close() }
+                defer { close(folder) }
                 prune(folder, usedBefore: cutoff, counts: &counts)
             }
         }
         return counts
     }
 
-    private func prune(_ folder: Folder, usedBefore cutoff: Double, counts: inout Counts) {
-        for name in folder.entryNames() {
+    private func prune(_ folder: Int32, usedBefore cutoff: Double, counts: inout Counts) {
+        for name in (try? DirectoryEntries.names(in: folder, path: "bucket")) ?? [] {
             var status = stat()
-            guard fstatat(folder.descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0,
-                status.st_mode & S_IFMT == S_IFREG
-            else {
+            guard fstatat(folder, name, &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_mode & S_IFMT == S_IFREG else {
                 counts.skipped += 1
                 continue
             }
@@ -65,60 +65,26 @@ public struct LandmarkCachePruner: Sendable {
                 counts.kept += 1
                 continue
             }
-            if unlinkat(folder.descriptor, name, 0) == 0 {
+            if unlinkat(folder, name, 0) == 0 {
                 counts.removed += 1
             } else {
                 counts.skipped += 1
             }
         }
     }
-}
 
-/// An open folder, read and descended through its descriptor only.
-private struct Folder {
-    let descriptor: Int32
-
-    /// Opens the trusted folder at `path`.
-    init?(path: String) {
-        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-    }
-
-    private init(descriptor: Int32) { self.descriptor = descriptor }
-
-    /// The folder reached through `names` one level at a time, none of them a symbolic link.
-    func descend(_ names: [String]) -> Folder? {
-        var current = descriptor
+    /// The folder reached from `start` through `names` one level at a time, none of them a
+    /// symbolic link; the caller closes it.
+    private static func descend(from start: Int32, through names: [[CChar]]) -> Int32? {
+        var current = start
         for name in names {
             let next = openat(current, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if current != descriptor { Glibc.close(current) }
+            if current != start { close(current) }
             guard next >= 0 else { return nil }
             current = next
         }
-        return Folder(descriptor: current)
+        return current
     }
 
-    /// The names in the folder, without `.` and `..`.
-    func entryNames() -> [String] {
-        // fdopendir takes the descriptor over; give it a copy so this one stays ours.
-        let copy = dup(descriptor)
-        guard copy >= 0, let stream = fdopendir(copy) else {
-            if copy >= 0 { Glibc.close(copy) }
-            return []
-        }
-        defer { closedir(stream) }
-        rewinddir(stream)
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { tuple in
-                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
-                    String(cString: $0)
-                }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    func close() { Glibc.close(descriptor) }
+    private static func name(_ text: String) -> [CChar] { Array(text.utf8CString) }
 }
