@@ -83,12 +83,12 @@ enum DatasetPaths {
     static func images(under folder: URL) throws(DatasetLoadError) -> [URL] {
         var found: [URL] = []
         for entry in try sortedContents(of: folder) {
-            if isFolder(entry) {
-                found.append(contentsOf: try images(under: entry))
-            } else if isImage(entry), (try? self.entry(at: entry)) != .other {
-                // A listed name stat cannot reach (not UTF-8, gone since the listing) stays in, so
-                // the reader drops it as `missing_file` with the reason instead of losing it unseen.
-                found.append(entry)
+            switch try? self.entry(at: entry) {
+            case .folder: found.append(contentsOf: try images(under: entry))
+            case .other: continue
+            // A listed name stat cannot reach (not UTF-8, gone since the listing) stays in, so the
+            // reader drops it as `missing_file` with the reason instead of losing it unseen.
+            case .file, nil: if isImage(entry) { found.append(entry) }
             }
         }
         return found

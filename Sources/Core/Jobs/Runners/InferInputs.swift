@@ -75,20 +75,24 @@ struct InferInputs {
     private static func items(under folder: URL) throws -> [Item] {
         var found: [Item] = []
         for entry in try DatasetPaths.sortedContents(of: folder) {
-            if DatasetPaths.isFolder(entry) {
-                found += try items(under: entry)
-                continue
-            }
-            guard DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv" else { continue }
+            let kind: DatasetPaths.Entry
             do {
-                if try DatasetPaths.entry(at: entry) == .file { found.append(item(for: entry)) }
+                kind = try DatasetPaths.entry(at: entry)
             } catch {
+                guard DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv" else { continue }
                 // Foundation lists a name that is not UTF-8 with U+FFFD in place of its bytes, a
                 // name no call can open again.
                 let reason =
                     entry.lastPathComponent.contains("\u{FFFD}")
                     ? "the file name is not valid UTF-8; rename the file" : "\(error)"
                 found.append(.missing(path: entry.path, reason: reason))
+                continue
+            }
+            switch kind {
+            case .folder: found += try items(under: entry)
+            case .file where DatasetPaths.isImage(entry) || entry.pathExtension.lowercased() == "csv":
+                found.append(item(for: entry))
+            case .file, .other: continue
             }
         }
         return found
