@@ -48,7 +48,7 @@ enum DatasetPaths {
             return try entry(at: url)
         } catch {
             if error.isMissingFile { throw .missingPath(path) }
-            throw .unreadableFile(path: path, reason: String(cString: strerror(error.code)).lowercased())
+            throw .unreadableFile(path: path, reason: FileErrorText.words(errno: error.code))
         }
     }
 

@@ -33,7 +33,7 @@ enum FileErrorText {
     }
 
     /// `strerror(code)` with a lower-case first letter.
-    private static func words(errno code: Int32) -> String {
+    static func words(errno code: Int32) -> String {
         let text = String(cString: strerror(code))
         return text.prefix(1).lowercased() + text.dropFirst()
     }

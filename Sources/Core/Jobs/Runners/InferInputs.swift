@@ -38,8 +38,8 @@ struct InferInputs {
             do {
                 entry = try DatasetPaths.entry(at: url)
             } catch {
-                let reason = error.isMissingFile ? "no such file or folder" : String(cString: strerror(error.code))
-                items.append(.missing(path: url.path, reason: reason.lowercased()))
+                let reason = error.isMissingFile ? "no such file or folder" : FileErrorText.words(errno: error.code)
+                items.append(.missing(path: url.path, reason: reason))
                 continue
             }
 
